@@ -1,0 +1,32 @@
+from django.utils.translation import gettext as _
+
+
+class DomainError(Exception):
+    """An expected refusal; views show `message` to the user in Danish."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(DomainError):
+    def __init__(self, *, current_label: str, action_label: str):
+        super().__init__(
+            _("Handlingen “%(action)s” kan ikke udføres, når prøvehandlingen har status “%(status)s”.")
+            % {"action": action_label, "status": current_label}
+        )
+
+
+class ActionForbidden(DomainError):
+    pass
+
+
+class IncompleteApplication(DomainError):
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(_("Ansøgningen mangler: %(missing)s.") % {"missing": ", ".join(missing)})
+
+
+class NoteRequired(DomainError):
+    def __init__(self):
+        super().__init__(_("Skriv en begrundelse."))

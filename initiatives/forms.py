@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+import filetype
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import (
+    ExternalPartner,
+    Indicator,
+    Initiative,
+    Mantra,
+    Pejlemaerke,
+    RuleChallenge,
+    Status,
+    TeamMember,
+)
+from initiatives.selectors import SORTS
+from slagelse_ou.models import OrgUnit, User
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
+
+
+class DkfdsMixin:
+    """Adds DKFDS classes so templates can render fields plainly."""
+
+    def _style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
+            widget.attrs.setdefault("class", css)
+
+
+class InitiativeForm(DkfdsMixin, forms.ModelForm):
+    pejlemaerker = forms.ModelMultipleChoiceField(
+        label=_("Pejlemærker"), queryset=Pejlemaerke.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    mantras = forms.ModelMultipleChoiceField(
+        label=_("Mantraer"),
+        queryset=Mantra.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title", "summary", "problem", "idea", "hypothesis", "expected_effect",
+            "pejlemaerker", "mantras", "owning_unit", "resources",
+            "start_date", "end_date", "evaluation_date", "risks",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "evaluation_date": DATE_WIDGET,
+            **{name: forms.Textarea(attrs={"rows": 4, "class": "form-input"})
+               for name in ("summary", "problem", "idea", "hypothesis", "expected_effect", "resources", "risks")},
+        }  # fmt: skip
+        error_messages = {
+            "title": {"required": _("Skriv en titel – så kan du gemme kladden og skrive resten senere.")},
+            "owning_unit": {"required": _("Vælg den enhed, der er ansvarlig for prøvehandlingen.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owning_unit"].queryset = OrgUnit.objects.all()
+        self.fields["owning_unit"].label_from_instance = lambda unit: ("— " * unit.depth) + unit.name
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        start, end, evaluation = (
+            data.get("start_date"),
+            data.get("end_date"),
+            data.get("evaluation_date"),
+        )
+        if start and end and end < start:
+            self.add_error("end_date", _("Slutdatoen skal ligge efter startdatoen."))
+        if end and evaluation and evaluation < end:
+            self.add_error("evaluation_date", _("Evalueringsdatoen skal ligge efter slutdatoen."))
+        return data
+
+
+class IndicatorForm(DkfdsMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "baseline", "target"]
+        error_messages = {
+            "name": {"required": _("Skriv indikatorens navn.")},
+            "unit": {"required": _("Skriv en måleenhed, fx “antal” eller “%”.")},
+            "baseline": {
+                "required": _("Skriv udgangspunktet som et tal."),
+                "invalid": _("Skriv et tal."),
+            },
+            "target": {"required": _("Skriv målet som et tal."), "invalid": _("Skriv et tal.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        for name in ("baseline", "target"):
+            self.fields[name].localize = True
+            self.fields[name].widget = forms.TextInput(attrs={"class": "form-input", "inputmode": "decimal"})
+            self.fields[name].widget.is_localized = True
+
+
+class PartnerForm(DkfdsMixin, forms.ModelForm):
+    class Meta:
+        model = ExternalPartner
+        fields = ["name", "kind", "contribution"]
+        error_messages = {"name": {"required": _("Skriv partnerens navn.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RuleChallengeForm(DkfdsMixin, forms.ModelForm):
+    class Meta:
+        model = RuleChallenge
+        fields = ["rule", "kind", "exemption_needed"]
+        widgets = {"exemption_needed": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"rule": {"required": _("Beskriv den regel, der udfordres.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=1, max_num=20, validate_max=True)
+PartnerFormSet = forms.formset_factory(PartnerForm, extra=1, max_num=20, validate_max=True)
+RuleChallengeFormSet = forms.formset_factory(RuleChallengeForm, extra=1, max_num=20, validate_max=True)
+
+FORMSETS = {
+    "indicators": (IndicatorFormSet, ["name", "unit", "baseline", "target"]),
+    "partners": (PartnerFormSet, ["name", "kind", "contribution"]),
+    "rule_challenges": (RuleChallengeFormSet, ["rule", "kind", "exemption_needed"]),
+}
+
+
+def formset_rows(formset) -> list[dict]:
+    return [form.cleaned_data for form in formset.forms if form.has_changed() and form.cleaned_data]
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Begrundelse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
+    )
+    outcome = forms.ChoiceField(label=_("Udfald"), required=False, choices=[("", "—")])
+
+    def __init__(self, *args, outcome_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if outcome_choices:
+            self.fields["outcome"].choices = [("", _("Vælg udfald")), *outcome_choices]
+            self.fields["outcome"].widget.attrs["class"] = "form-select"
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Kollega"), queryset=User.objects.none(),
+        error_messages={"required": _("Vælg en kollega."), "invalid_choice": _("Vælg en kollega fra listen.")},
+    )  # fmt: skip
+    role = forms.ChoiceField(label=_("Rolle i teamet"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER)
+
+    def __init__(self, *args, initiative: Initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = [initiative.owner_id, *initiative.team.values_list("user_id", flat=True)]
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, unit__isnull=False).exclude(pk__in=taken).select_related("unit")
+        )
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.unit})"
+        self.fields["user"].widget.attrs["class"] = "form-select"
+        self.fields["role"].widget.attrs["class"] = "form-select"
+
+
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/gif": "GIF",
+    "image/webp": "WebP",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Bilag"), error_messages={"required": _("Vælg en fil.")})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Filen er for stor (%(size)s). Den må højst fylde %(max)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "max": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+                }
+            )
+        head = upload.read(8192)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        # The type is read from the content, never from the name or the browser's claim.
+        if kind is None or kind.mime not in ALLOWED_TYPES:
+            raise forms.ValidationError(
+                _("Filtypen er ikke tilladt. Tilladte typer: %(types)s.")
+                % {"types": ", ".join(sorted(set(ALLOWED_TYPES.values())))}
+            )
+        self.content_type = kind.mime
+        return upload
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    enhed = forms.ModelChoiceField(
+        label=_("Enhed"),
+        required=False,
+        queryset=OrgUnit.objects.all(),
+        empty_label=_("Alle enheder"),
+    )
+    pejlemaerke = forms.ModelChoiceField(
+        label=_("Pejlemærke"),
+        required=False,
+        queryset=Pejlemaerke.objects.all(),
+        empty_label=_("Alle pejlemærker"),
+    )
+    aar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
+    sorter = forms.ChoiceField(label=_("Sortér efter"), required=False, choices=[
+        ("opdateret", _("Senest opdateret")), ("oprettet", _("Senest oprettet")), ("titel", _("Titel")),
+        ("status", _("Status")), ("start", _("Startdato")),
+    ])  # fmt: skip
+
+    def __init__(self, *args, statuses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = statuses or Status.choices
+        self.fields["status"].choices = [("", _("Alle statusser")), *statuses]
+        from django.utils import timezone
+
+        this_year = timezone.localdate().year
+        self.fields["aar"].choices = [
+            ("", _("Alle år")),
+            *[(y, str(y)) for y in range(this_year, this_year - 8, -1)],
+        ]
+        self.fields["enhed"].label_from_instance = lambda unit: ("— " * unit.depth) + unit.name
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def to_filters(self):
+        from initiatives.selectors import InitiativeFilters
+
+        if not self.is_valid():
+            return InitiativeFilters()
+        data = self.cleaned_data
+        sort = data.get("sorter") or "opdateret"
+        return InitiativeFilters(
+            status=data.get("status") or "",
+            unit=data["enhed"].pk if data.get("enhed") else None,
+            pejlemaerke=data["pejlemaerke"].pk if data.get("pejlemaerke") else None,
+            year=data.get("aar"),
+            sort=sort if sort in SORTS else "opdateret",
+        )

@@ -1,0 +1,319 @@
+"""The prøvehandling (trial initiative), its parts, its audit trail and its object permissions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from slagelse_ou.models import OrgUnit
+
+
+class Status(models.TextChoices):
+    DRAFT = "kladde", _("Kladde")
+    SUBMITTED = "indsendt", _("Indsendt")
+    IN_REVIEW = "under_bedoemmelse", _("Under bedømmelse")
+    CHANGES_REQUESTED = "tilbage_til_ansoeger", _("Tilbage til ansøger")
+    APPROVED = "godkendt", _("Godkendt")
+    REJECTED = "afvist", _("Afvist")
+    RUNNING = "i_gang", _("I gang")
+    EVALUATION = "evaluering", _("Evaluering")
+    CONCLUDED = "afsluttet", _("Afsluttet")
+    WITHDRAWN = "trukket_tilbage", _("Trukket tilbage")
+
+
+PUBLIC_STATUSES = (Status.APPROVED, Status.RUNNING, Status.EVALUATION, Status.CONCLUDED)
+EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+
+class Outcome(models.TextChoices):
+    SCALED = "skaleret", _("Skaleret")
+    ADJUSTED = "videreført_med_justering", _("Videreført med justering")
+    STOPPED = "stoppet", _("Stoppet")
+
+
+class Pejlemaerke(models.Model):
+    """One of the three pejlemærker (Bilag 1), seeded verbatim by a data migration."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("pejlemærke")
+        verbose_name_plural = _("pejlemærker")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Mantra(models.Model):
+    """One of the four mantras (Bilag 1), seeded verbatim by a data migration."""
+
+    letter = models.CharField(max_length=1, unique=True)
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["letter"]
+        verbose_name = _("mantra")
+        verbose_name_plural = _("mantraer")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def public(self) -> InitiativeQuerySet:
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def not_draft(self) -> InitiativeQuerySet:
+        return self.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+
+    def with_list_data(self) -> InitiativeQuerySet:
+        return self.select_related("owning_unit", "owner")
+
+    def involving(self, user) -> InitiativeQuerySet:
+        """Owner or team member — through the guardian FK table the services maintain."""
+        return self.filter(
+            Q(owner=user)
+            | Exists(InitiativeUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user))
+        )
+
+    def in_units_managed_by(self, user) -> InitiativeQuerySet:
+        paths = list(user.managed_units.values_list("path", flat=True))
+        if not paths:
+            return self.none()
+        query = Q()
+        for path in paths:
+            query |= Q(owning_unit__path__startswith=path)
+        return self.filter(query)
+
+
+class Initiative(models.Model):
+    title = models.CharField(_("titel"), max_length=200)
+    summary = models.TextField(_("resumé"), blank=True)
+    problem = models.TextField(
+        _("borgerens problem"),
+        blank=True,
+        help_text=_("Hvilket problem hos borgerne løser prøvehandlingen?"),
+    )
+    idea = models.TextField(_("idé"), blank=True)
+    hypothesis = models.TextField(_("hypotese"), blank=True, help_text=_("Hvis vi gør …, så forventer vi …, fordi …"))
+    expected_effect = models.TextField(_("forventet effekt for borgerne"), blank=True)
+    pejlemaerker = models.ManyToManyField(Pejlemaerke, verbose_name=_("pejlemærker"), blank=True)
+    mantras = models.ManyToManyField(Mantra, verbose_name=_("mantraer"), blank=True)
+    owning_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("ansvarlig enhed"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ejer"),
+        on_delete=models.PROTECT,
+        related_name="owned_initiatives",
+    )
+    resources = models.TextField(_("ressourcer inden for eksisterende budgetter"), blank=True)
+    start_date = models.DateField(_("startdato"), null=True, blank=True)
+    end_date = models.DateField(_("slutdato"), null=True, blank=True)
+    evaluation_date = models.DateField(_("evalueringsdato"), null=True, blank=True)
+    risks = models.TextField(_("risici"), blank=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT)
+    outcome = models.CharField(_("udfald"), max_length=30, choices=Outcome.choices, blank=True)
+    decision_reason = models.TextField(_("begrundelse for afgørelse"), blank=True)
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("opdateret"), auto_now=True)
+    submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("afgjort"), null=True, blank=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prøvehandling")
+        verbose_name_plural = _("prøvehandlinger")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-updated_at", "-id"], name="initiative_status_updated"),
+            models.Index(fields=["-updated_at", "-id"], name="initiative_updated"),
+            models.Index(fields=["owning_unit", "status"], name="initiative_unit_status"),
+            models.Index(fields=["owner", "-updated_at"], name="initiative_owner"),
+            models.Index(fields=["created_at"], name="initiative_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class Indicator(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indikator"), max_length=200)
+    unit = models.CharField(_("måleenhed"), max_length=50)
+    baseline = models.DecimalField(_("udgangspunkt"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("mål"), max_digits=14, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """A colleague from any unit ("opgaven sætter holdet"). Rows are written by
+    `team_member_add`/`team_member_remove`, which also grant/revoke the object permissions."""
+
+    class Role(models.TextChoices):
+        CO_OWNER = "medansvarlig", _("Medansvarlig")
+        MEMBER = "deltager", _("Deltager")
+        SPECIALIST = "fagperson", _("Fagperson")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships")
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["initiative", "user"], name="team_member_unique")]
+        ordering = ["added_at"]
+        verbose_name = _("teammedlem")
+        verbose_name_plural = _("teammedlemmer")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ExternalPartner(models.Model):
+    class Kind(models.TextChoices):
+        CITIZEN = "borger", _("Borger")
+        BUSINESS = "virksomhed", _("Virksomhed")
+        EDUCATION = "uddannelse", _("Uddannelsesinstitution")
+        VOLUNTEER = "frivillig", _("Frivillig eller forening")
+        OTHER = "andet", _("Andet")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("navn"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    contribution = models.CharField(_("bidrag"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("ekstern partner")
+        verbose_name_plural = _("eksterne partnere")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleChallenge(models.Model):
+    """Udfordringsret: a rule, standard or procedure the trial challenges, and the exemption."""
+
+    class Kind(models.TextChoices):
+        LOCAL_RULE = "lokal_regel", _("Lokal regel eller beslutning")
+        STANDARD = "standard", _("Standardløsning")
+        PROCEDURE = "procedure", _("Procedure eller arbejdsgang")
+        NATIONAL = "national", _("National regel")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="rule_challenges")
+    rule = models.CharField(_("regel der udfordres"), max_length=300)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.LOCAL_RULE)
+    exemption_needed = models.TextField(_("nødvendig dispensation"), blank=True)
+    granted_by = models.CharField(_("dispensation givet af"), max_length=200, blank=True)
+    granted_until = models.DateField(_("dispensation gælder til"), null=True, blank=True)
+    make_permanent = models.BooleanField(_("gøres permanent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("udfordret regel")
+        verbose_name_plural = _("udfordrede regler")
+
+    def __str__(self) -> str:
+        return self.rule
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random name: the original name is kept in the row, never in the storage path.
+    import uuid
+
+    return f"attachments/{instance.initiative_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("bilag")
+        verbose_name_plural = _("bilag")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class InitiativeEvent(models.Model):
+    """Append-only audit trail: who did what, when, from which status to which, and why."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=50)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["initiative", "created_at"], name="event_initiative_created")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("InitiativeEvent is append-only")
+        super().save(*args, **kwargs)
+
+    @property
+    def from_label(self) -> str:
+        return Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return Status(self.to_status).label if self.to_status else ""
+
+
+class InitiativeUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key permission table (django-guardian's performance guidance)."""
+
+    content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+
+
+class InitiativeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)

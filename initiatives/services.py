@@ -1,0 +1,312 @@
+"""Every write to a prøvehandling. Views, tasks, admin and commands call these; nothing else
+saves an Initiative. Each state change locks the row, checks the actor, writes an
+append-only InitiativeEvent and queues notifications on commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from initiatives.exceptions import (
+    ActionForbidden,
+    IncompleteApplication,
+    NoteRequired,
+    TransitionNotAllowed,
+)
+from initiatives.models import (
+    Attachment,
+    ExternalPartner,
+    Indicator,
+    Initiative,
+    InitiativeEvent,
+    Mantra,
+    Outcome,
+    Pejlemaerke,
+    RuleChallenge,
+    Status,
+    TeamMember,
+)
+from initiatives.workflow import TRANSITIONS, actor_kinds
+from slagelse_ou import roles
+from slagelse_ou.models import OrgUnit, User
+from slagelse_ou.services import notifications_create
+
+OBJECT_PERMS = ("view_initiative", "change_initiative")
+
+INITIATIVE_FIELDS = (
+    "title", "summary", "problem", "idea", "hypothesis", "expected_effect", "owning_unit",
+    "resources", "start_date", "end_date", "evaluation_date", "risks",
+)  # fmt: skip
+
+
+def _event(*, initiative: Initiative, actor: User | None, action: str, note: str = "",
+           from_status: str = "", to_status: str = "", data: dict | None = None) -> InitiativeEvent:  # fmt: skip
+    return InitiativeEvent.objects.create(
+        initiative=initiative, actor=actor, action=action, note=note,
+        from_status=from_status, to_status=to_status, data=data or {},
+    )  # fmt: skip
+
+
+def _grant(*, initiative: Initiative, user: User) -> None:
+    for perm in OBJECT_PERMS:
+        assign_perm(perm, user, initiative)
+
+
+def _revoke(*, initiative: Initiative, user: User) -> None:
+    for perm in OBJECT_PERMS:
+        remove_perm(perm, user, initiative)
+
+
+def _locked(initiative_id: int) -> Initiative:
+    # select_for_update: two people acting at once queue on the row lock; the second sees
+    # the first's result and fails the guard instead of overwriting it.
+    return Initiative.objects.select_for_update(of=("self",)).select_related("owner").get(pk=initiative_id)
+
+
+def _require_editor(*, initiative: Initiative, actor: User) -> None:
+    team = TeamMember.objects.filter(initiative=initiative, user=actor).exists()
+    if initiative.owner_id != actor.pk and not team:
+        raise ActionForbidden(_("Du kan ikke redigere denne prøvehandling."))
+
+
+def _replace_children(*, initiative: Initiative, model, rows: Iterable[dict[str, Any]] | None) -> None:
+    if rows is None:
+        return
+    model.objects.filter(initiative=initiative).delete()
+    model.objects.bulk_create([model(initiative=initiative, **row) for row in rows])
+
+
+@transaction.atomic
+def initiative_create(
+    *, owner: User, data: dict[str, Any], pejlemaerker: Iterable[Pejlemaerke] = (),
+    mantras: Iterable[Mantra] = (), indicators: Iterable[dict] | None = None,
+    partners: Iterable[dict] | None = None, rule_challenges: Iterable[dict] | None = None,
+    copied_from: Initiative | None = None,
+) -> Initiative:  # fmt: skip
+    """Create a draft owned by `owner`; the owner gets object permissions to view and edit."""
+    if not data.get("title"):
+        raise IncompleteApplication([_("titel")])
+    fields = {key: data[key] for key in INITIATIVE_FIELDS if key in data}
+    fields.setdefault("owning_unit", owner.unit)
+    if fields["owning_unit"] is None:
+        raise IncompleteApplication([_("ansvarlig enhed")])
+    initiative = Initiative.objects.create(owner=owner, status=Status.DRAFT, copied_from=copied_from, **fields)
+    initiative.pejlemaerker.set(pejlemaerker)
+    initiative.mantras.set(mantras)
+    _replace_children(initiative=initiative, model=Indicator, rows=indicators)
+    _replace_children(initiative=initiative, model=ExternalPartner, rows=partners)
+    _replace_children(initiative=initiative, model=RuleChallenge, rows=rule_challenges)
+    _grant(initiative=initiative, user=owner)
+    _event(initiative=initiative, actor=owner, action="create", to_status=Status.DRAFT,
+           data={"copied_from": copied_from.pk} if copied_from else None)  # fmt: skip
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(
+    *, initiative_id: int, actor: User, data: dict[str, Any],
+    pejlemaerker: Iterable[Pejlemaerke] | None = None, mantras: Iterable[Mantra] | None = None,
+    indicators: Iterable[dict] | None = None, partners: Iterable[dict] | None = None,
+    rule_challenges: Iterable[dict] | None = None,
+) -> Initiative:  # fmt: skip
+    """Save the application's content. Only the owner or team, only while editable."""
+    initiative = _locked(initiative_id)
+    _require_editor(initiative=initiative, actor=actor)
+    if not initiative.is_editable:
+        raise ActionForbidden(_("Prøvehandlingen kan ikke redigeres, når den har status “%(status)s”.")
+                              % {"status": initiative.get_status_display()})  # fmt: skip
+    changed = [key for key in INITIATIVE_FIELDS if key in data and getattr(initiative, key) != data[key]]
+    for key in changed:
+        setattr(initiative, key, data[key])
+    initiative.save(update_fields=[*changed, "updated_at"])
+    if pejlemaerker is not None:
+        initiative.pejlemaerker.set(pejlemaerker)
+    if mantras is not None:
+        initiative.mantras.set(mantras)
+    _replace_children(initiative=initiative, model=Indicator, rows=indicators)
+    _replace_children(initiative=initiative, model=ExternalPartner, rows=partners)
+    _replace_children(initiative=initiative, model=RuleChallenge, rows=rule_challenges)
+    _event(initiative=initiative, actor=actor, action="update", data={"fields": changed})
+    return initiative
+
+
+def initiative_missing_fields(*, initiative: Initiative) -> list[str]:
+    """What a submission still lacks, in Danish, in form order."""
+    missing = []
+    for field in ("title", "summary", "problem", "idea", "hypothesis", "expected_effect"):
+        if not getattr(initiative, field).strip():
+            missing.append(str(Initiative._meta.get_field(field).verbose_name))
+    if not initiative.pejlemaerker.exists():
+        missing.append(_("mindst ét pejlemærke"))
+    if not initiative.indicators.exists():
+        missing.append(_("mindst én indikator"))
+    for field in ("start_date", "end_date", "evaluation_date"):
+        if getattr(initiative, field) is None:
+            missing.append(str(Initiative._meta.get_field(field).verbose_name))
+    if initiative.start_date and initiative.end_date and initiative.end_date < initiative.start_date:
+        missing.append(_("en slutdato efter startdatoen"))
+    return missing
+
+
+def _transition(*, initiative_id: int, action: str, actor: User, note: str = "",
+                extra: dict[str, Any] | None = None, guard=None) -> Initiative:  # fmt: skip
+    spec = TRANSITIONS[action]
+    with transaction.atomic():
+        initiative = _locked(initiative_id)
+        if initiative.status == spec.target:
+            return initiative  # a double click repeats nothing
+        kinds = actor_kinds(initiative=initiative, user=actor)
+        if not kinds & set(spec.actors):
+            raise ActionForbidden(_("Du har ikke adgang til at udføre handlingen “%(action)s”.")
+                                  % {"action": spec.label})  # fmt: skip
+        if initiative.status not in spec.sources:
+            raise TransitionNotAllowed(current_label=initiative.get_status_display(), action_label=str(spec.label))
+        if spec.needs_note and not note.strip():
+            raise NoteRequired()
+        if guard:
+            guard(initiative)
+        from_status = initiative.status
+        initiative.status = spec.target
+        update_fields = ["status", "updated_at"]
+        for key, value in (extra or {}).items():
+            setattr(initiative, key, value)
+            update_fields.append(key)
+        initiative.save(update_fields=update_fields)
+        _event(initiative=initiative, actor=actor, action=action, note=note,
+               from_status=from_status, to_status=spec.target)  # fmt: skip
+        _notify_transition(initiative=initiative, actor=actor, action=action, note=note)
+    return initiative
+
+
+def _notify_transition(*, initiative: Initiative, actor: User, action: str, note: str) -> None:
+    url = reverse("initiatives:detail", args=[initiative.pk])
+    status = initiative.get_status_display()
+    subject = _("“%(title)s” har nu status %(status)s") % {
+        "title": initiative.title,
+        "status": status,
+    }
+    body = _("%(actor)s ændrede status til “%(status)s”.") % {"actor": actor, "status": status}
+    if note:
+        body += "\n\n" + _("Begrundelse: %(note)s") % {"note": note}
+    people = [initiative.owner, *[m.user for m in initiative.team.select_related("user")]]
+    if action == "submit":
+        people += list(User.objects.filter(groups__name=roles.SEKRETARIAT, is_active=True))
+    notifications_create(recipients=[p for p in people if p.pk != actor.pk], subject=subject, body=body, url=url)
+
+
+def initiative_submit(*, initiative_id: int, actor: User) -> Initiative:
+    def complete(initiative: Initiative) -> None:
+        missing = initiative_missing_fields(initiative=initiative)
+        if missing:
+            raise IncompleteApplication(missing)
+
+    return _transition(initiative_id=initiative_id, action="submit", actor=actor, guard=complete,
+                       extra={"submitted_at": timezone.now()})  # fmt: skip
+
+
+def initiative_start_review(*, initiative_id: int, actor: User, note: str = "") -> Initiative:
+    return _transition(initiative_id=initiative_id, action="start_review", actor=actor, note=note)
+
+
+def initiative_request_changes(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    return _transition(initiative_id=initiative_id, action="request_changes", actor=actor, note=note)
+
+
+def initiative_approve(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    return _transition(initiative_id=initiative_id, action="approve", actor=actor, note=note,
+                       extra={"decided_at": timezone.now(), "decision_reason": note})  # fmt: skip
+
+
+def initiative_reject(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    return _transition(initiative_id=initiative_id, action="reject", actor=actor, note=note,
+                       extra={"decided_at": timezone.now(), "decision_reason": note})  # fmt: skip
+
+
+def initiative_start(*, initiative_id: int, actor: User, note: str = "") -> Initiative:
+    return _transition(initiative_id=initiative_id, action="start", actor=actor, note=note)
+
+
+def initiative_begin_evaluation(*, initiative_id: int, actor: User, note: str = "") -> Initiative:
+    return _transition(initiative_id=initiative_id, action="begin_evaluation", actor=actor, note=note)
+
+
+def initiative_conclude(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
+    if outcome not in Outcome.values:
+        raise ActionForbidden(_("Vælg et udfald: skaleret, videreført med justering eller stoppet."))
+    return _transition(initiative_id=initiative_id, action="conclude", actor=actor, note=note,
+                       extra={"outcome": outcome})  # fmt: skip
+
+
+def initiative_withdraw(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    return _transition(initiative_id=initiative_id, action="withdraw", actor=actor, note=note)
+
+
+ACTION_SERVICES = {
+    "submit": initiative_submit,
+    "start_review": initiative_start_review,
+    "request_changes": initiative_request_changes,
+    "approve": initiative_approve,
+    "reject": initiative_reject,
+    "start": initiative_start,
+    "begin_evaluation": initiative_begin_evaluation,
+    "conclude": initiative_conclude,
+    "withdraw": initiative_withdraw,
+}
+
+
+@transaction.atomic
+def team_member_add(*, initiative_id: int, actor: User, user: User, role: str = TeamMember.Role.MEMBER) -> TeamMember:
+    """Add a colleague from any unit and grant them view/change on this initiative."""
+    initiative = _locked(initiative_id)
+    _require_editor(initiative=initiative, actor=actor)
+    if user.pk == initiative.owner_id:
+        raise ActionForbidden(_("Ejeren er allerede med i teamet."))
+    member, created = TeamMember.objects.get_or_create(initiative=initiative, user=user, defaults={"role": role})
+    if not created:
+        raise ActionForbidden(_("%(user)s er allerede med i teamet.") % {"user": user})
+    _grant(initiative=initiative, user=user)
+    _event(initiative=initiative, actor=actor, action="team_add", data={"user": user.pk, "role": role})
+    notifications_create(
+        recipients=[user],
+        subject=_("Du er tilføjet til teamet bag “%(title)s”") % {"title": initiative.title},
+        body=_("%(actor)s har tilføjet dig som %(role)s.") % {"actor": actor, "role": member.get_role_display()},
+        url=reverse("initiatives:detail", args=[initiative.pk]),
+    )
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, initiative_id: int, actor: User, member_id: int) -> None:
+    initiative = _locked(initiative_id)
+    _require_editor(initiative=initiative, actor=actor)
+    member = TeamMember.objects.select_related("user").get(pk=member_id, initiative=initiative)
+    member.delete()
+    _revoke(initiative=initiative, user=member.user)
+    _event(initiative=initiative, actor=actor, action="team_remove", data={"user": member.user_id})
+
+
+@transaction.atomic
+def attachment_add(*, initiative_id: int, actor: User, upload, content_type: str) -> Attachment:
+    initiative = _locked(initiative_id)
+    _require_editor(initiative=initiative, actor=actor)
+    attachment = Attachment(initiative=initiative, original_name=upload.name[:255], content_type=content_type,
+                            size=upload.size, uploaded_by=actor)  # fmt: skip
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="attachment_add",
+        data={"name": attachment.original_name},
+    )
+    return attachment
+
+
+def unit_for_user(user: User) -> OrgUnit | None:
+    return user.unit

@@ -1,0 +1,3 @@
+from slagelse_ou.celery import app as celery_app
+
+__all__ = ["celery_app"]
