@@ -99,6 +99,8 @@ DATABASES = {
         _database_url(), conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+# TEST_DB_SUFFIX lets several test runs share one server without sharing a test database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}{env_str('TEST_DB_SUFFIX', '')}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
