@@ -48,7 +48,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 run: install
-	@$(EMBEDDED); set -e; \
+	@$(EMBEDDED); set -e; export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
 	$(PY) manage.py migrate --no-input; \
 	$(PY) manage.py seed_demo --if-empty; \
 	$(PY) manage.py collectstatic --no-input -v 0; \
@@ -56,7 +56,7 @@ run: install
 	$(VENV)/bin/celery -A slagelse_ou worker -l info --concurrency 2 & \
 	$(VENV)/bin/celery -A slagelse_ou beat -l info --schedule .data/celerybeat-schedule & \
 	echo "Portalen kører på http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stopper)"; \
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(WEB_PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(WEB_PORT)
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
