@@ -65,8 +65,17 @@ class InitiativeForm(DkfdsMixin, forms.ModelForm):
             "owning_unit": {"required": _("Vælg den enhed, der er ansvarlig for prøvehandlingen.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    # Fields checked as the user leaves them (htmx); the page works the same without JS.
+    INLINE_VALIDATED = ("title", "owning_unit", "start_date", "end_date", "evaluation_date")
+
+    def __init__(self, *args, validate_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if validate_url:
+            for name in self.INLINE_VALIDATED:
+                self.fields[name].widget.attrs.update({
+                    "hx-post": validate_url, "hx-trigger": "change", "hx-include": "closest form",
+                    "hx-target": "closest .form-group", "hx-swap": "outerHTML", "hx-sync": "closest form:abort",
+                })  # fmt: skip
         self.fields["owning_unit"].queryset = OrgUnit.objects.all()
         self.fields["owning_unit"].label_from_instance = lambda unit: ("— " * unit.depth) + unit.name
         self._style()

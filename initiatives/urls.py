@@ -7,6 +7,7 @@ app_name = "initiatives"
 urlpatterns = [
     path("proevehandlinger/", views.public_list, name="public_list"),
     path("proevehandlinger/ny/", views.initiative_create_view, name="create"),
+    path("proevehandlinger/valider/", views.validate_field_view, name="validate"),
     path("proevehandlinger/<int:pk>/", views.detail, name="detail"),
     path("proevehandlinger/<int:pk>/rediger/", views.initiative_edit_view, name="edit"),
     path(

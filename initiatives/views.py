@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -167,7 +168,8 @@ def _after_save(request, initiative):
 def initiative_create_view(request):
     if not request.user.is_staff_member:
         raise PermissionDenied
-    form = InitiativeForm(request.POST or None, initial={"owning_unit": request.user.unit_id})
+    form = InitiativeForm(request.POST or None, initial={"owning_unit": request.user.unit_id},
+                          validate_url=reverse("initiatives:validate"))  # fmt: skip
     formsets = _bind_formsets(request)
     if request.method == "POST" and "add_row" not in request.POST:
         if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
@@ -185,7 +187,7 @@ def initiative_edit_view(request, pk: int):
         messages.error(request, _("Prøvehandlingen kan ikke redigeres, når den har status “%(status)s”.")
                        % {"status": initiative.get_status_display()})  # fmt: skip
         return redirect(initiative)
-    form = InitiativeForm(request.POST or None, instance=initiative)
+    form = InitiativeForm(request.POST or None, instance=initiative, validate_url=reverse("initiatives:validate"))
     formsets = _bind_formsets(request, initiative)
     if request.method == "POST" and "add_row" not in request.POST:
         if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
@@ -287,3 +289,17 @@ def attachment_download_view(request, attachment_id: int):
                             content_type=attachment.content_type)  # fmt: skip
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def validate_field_view(request):
+    """Inline validation: re-render the one field the user just left, with its errors."""
+    if not request.user.is_staff_member:
+        raise PermissionDenied
+    name = request.htmx.trigger_name if request.htmx else request.POST.get("field", "")
+    form = InitiativeForm(request.POST, validate_url=reverse("initiatives:validate"))
+    if name not in InitiativeForm.INLINE_VALIDATED:
+        raise Http404
+    form.is_valid()
+    return render(request, "_field.html", {"field": form[name]})
