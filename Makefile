@@ -44,8 +44,12 @@ static/vendor/.installed: package.json package-lock.json
 install: $(VENV)/.installed static/vendor/.installed
 assets: static/vendor/.installed
 
+# Rebuild catalogues after changing UI strings; the .po and .mo files are committed.
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@$(EMBEDDED); $(PY) manage.py makemessages -l da -l en --no-obsolete --no-location \
+	  --ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=tests --ignore=bench -v 0
+	$(PY) scripts/messages.py
+	@$(EMBEDDED); $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 run: install
 	@$(EMBEDDED); set -e; export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
