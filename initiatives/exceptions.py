@@ -30,3 +30,7 @@ class IncompleteApplication(DomainError):
 class NoteRequired(DomainError):
     def __init__(self):
         super().__init__(_("Skriv en begrundelse."))
+
+
+class SubmissionClosed(DomainError):
+    """The chosen ansøgningsrunde is not open (or continuous intake is off)."""

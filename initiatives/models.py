@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from initiatives.search import initiative_search_vector
 from slagelse_ou.models import OrgUnit
 
 
@@ -76,11 +80,14 @@ class InitiativeQuerySet(models.QuerySet):
         return self.select_related("owning_unit", "owner")
 
     def involving(self, user) -> InitiativeQuerySet:
-        """Owner or team member — through the guardian FK table the services maintain."""
-        return self.filter(
-            Q(owner=user)
-            | Exists(InitiativeUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user))
-        )
+        """Owner or team member — through the guardian FK table the services maintain.
+
+        Written as `pk IN (owned UNION granted)`: both halves are index lookups of a few rows.
+        `owner = … OR EXISTS (…)` made PostgreSQL test every row (~80 ms at 100,000; `make bench`).
+        """
+        owned = self.model._default_manager.filter(owner=user).values("pk")
+        granted = InitiativeUserObjectPermission.objects.filter(user=user).values("content_object_id")
+        return self.filter(pk__in=owned.union(granted))
 
     def in_units_managed_by(self, user) -> InitiativeQuerySet:
         paths = list(user.managed_units.values_list("path", flat=True))
@@ -126,10 +133,24 @@ class Initiative(models.Model):
     outcome = models.CharField(_("udfald"), max_length=30, choices=Outcome.choices, blank=True)
     decision_reason = models.TextField(_("begrundelse for afgørelse"), blank=True)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
+    round = models.ForeignKey(
+        "Round", verbose_name=_("ansøgningsrunde"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="initiatives",
+    )  # fmt: skip
+    status_report_interval_weeks = models.PositiveSmallIntegerField(
+        _("statusrapport hver N. uge"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_("Tom: portalens standard."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("opdateret"), auto_now=True)
     submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
     decided_at = models.DateTimeField(_("afgjort"), null=True, blank=True)
+    # Full-text search over the public fields only (initiatives/search.py says why), kept
+    # by PostgreSQL itself: a stored generated column is never stale and needs no signal.
+    search_vector = models.GeneratedField(
+        expression=initiative_search_vector(), output_field=SearchVectorField(), db_persist=True
+    )
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -140,9 +161,19 @@ class Initiative(models.Model):
         indexes = [
             models.Index(fields=["status", "-updated_at", "-id"], name="initiative_status_updated"),
             models.Index(fields=["-updated_at", "-id"], name="initiative_updated"),
-            models.Index(fields=["owning_unit", "status"], name="initiative_unit_status"),
+            # Covers every column of the managers' and committee members' visibility rules
+            # (permissions.visible_initiatives), so counting their list is an index-only scan
+            # instead of reading every row (`make bench`).
+            models.Index(
+                fields=["owning_unit", "status"], include=["id", "submitted_at"], name="initiative_unit_status"
+            ),
             models.Index(fields=["owner", "-updated_at"], name="initiative_owner"),
-            models.Index(fields=["created_at"], name="initiative_created"),
+            # One index per sort order of the lists (initiatives.selectors.SORTS), so a page
+            # is read in order from an index instead of sorting 100,000 rows (`make bench`).
+            models.Index(fields=["-created_at", "-id"], name="initiative_created"),
+            models.Index(fields=["title", "id"], name="initiative_title"),
+            models.Index(fields=["start_date", "id"], name="initiative_start"),
+            GinIndex(fields=["search_vector"], name="initiative_search"),
         ]
 
     def __str__(self) -> str:
@@ -274,6 +305,38 @@ class Attachment(models.Model):
         return self.original_name
 
 
+EVENT_LABELS = {
+    "create": _("Oprettet som kladde"),
+    "update": _("Ansøgningen er redigeret"),
+    "team_add": _("Teammedlem tilføjet"),
+    "team_remove": _("Teammedlem fjernet"),
+    "attachment_add": _("Bilag tilføjet"),
+    "submit": _("Indsendt"),
+    "start_review": _("Bedømmelse startet"),
+    "request_changes": _("Sendt tilbage til ansøger"),
+    "approve": _("Godkendt"),
+    "reject": _("Afvist"),
+    "start": _("Prøvehandlingen er startet"),
+    "begin_evaluation": _("Evaluering påbegyndt"),
+    "conclude": _("Afsluttet"),
+    "withdraw": _("Trukket tilbage"),
+    "endorsement": _("Lederens vurdering"),
+    "endorsement_escalate": _("Sendt videre til sekretariatet trods lederens vurdering"),
+    "reviewer_assign": _("Bedømmer tildelt"),
+    "reviewer_unassign": _("Bedømmer fjernet"),
+    "review_declare": _("Bedømmer har erklæret sig uden interessekonflikt"),
+    "review_decline": _("Bedømmer har sagt nej"),
+    "review_submit": _("Bedømmelse afgivet"),
+    "decision_record": _("Afgørelse registreret"),
+    "permission_grant": _("Adgang givet"),
+    "permission_revoke": _("Adgang fjernet"),
+    "milestone_add": _("Milepæl tilføjet"),
+    "milestone_done": _("Milepæl nået"),
+    "minutes_attach": _("Referat fra dialogmøde tilknyttet"),
+    "convert": _("Oprettet fra en borgeridé"),
+}
+
+
 class InitiativeEvent(models.Model):
     """Append-only audit trail: who did what, when, from which status to which, and why."""
 
@@ -301,6 +364,10 @@ class InitiativeEvent(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action.replace("_", " ")))
+
+    @property
     def from_label(self) -> str:
         return Status(self.from_status).label if self.from_status else ""
 
@@ -317,3 +384,70 @@ class InitiativeUserObjectPermission(UserObjectPermissionBase):
 
 class InitiativeGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+
+
+class RoundQuerySet(models.QuerySet):
+    def open_on(self, day) -> RoundQuerySet:
+        """Rounds accepting applications on `day` (both dates inclusive)."""
+        return self.filter(opens_on__lte=day, application_deadline__gte=day)
+
+    def not_closed_on(self, day) -> RoundQuerySet:
+        return self.filter(application_deadline__gte=day)
+
+
+class Round(models.Model):
+    """An ansøgningsrunde. Dates are Danish calendar days; the application deadline is
+    inclusive — an application may be submitted until midnight at the end of that day."""
+
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    opens_on = models.DateField(_("åbner"))
+    application_deadline = models.DateField(_("ansøgningsfrist"))
+    review_deadline = models.DateField(_("frist for bedømmelse"))
+    committee_meeting_on = models.DateField(_("udvalgsmøde"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-application_deadline", "-pk"]
+        verbose_name = _("ansøgningsrunde")
+        verbose_name_plural = _("ansøgningsrunder")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(application_deadline__gte=models.F("opens_on")),
+                                   name="round_deadline_after_opening"),
+            models.CheckConstraint(condition=models.Q(review_deadline__gte=models.F("application_deadline")),
+                                   name="round_review_after_deadline"),
+            models.CheckConstraint(condition=models.Q(committee_meeting_on__gte=models.F("review_deadline")),
+                                   name="round_meeting_after_review"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("rounds:detail", args=[self.pk])
+
+
+class Milestone(models.Model):
+    """A milestone the team sets for its own trial; an open one is a deadline (reminders)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milepæl"), max_length=200)
+    due_on = models.DateField(_("dato"))
+    done_at = models.DateTimeField(_("nået"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milepæl")
+        verbose_name_plural = _("milepæle")
+        indexes = [
+            models.Index(fields=["due_on"], name="milestone_open_due", condition=models.Q(done_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

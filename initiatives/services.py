@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -17,6 +18,7 @@ from initiatives.exceptions import (
     ActionForbidden,
     IncompleteApplication,
     NoteRequired,
+    SubmissionClosed,
     TransitionNotAllowed,
 )
 from initiatives.models import (
@@ -42,6 +44,7 @@ OBJECT_PERMS = ("view_initiative", "change_initiative")
 INITIATIVE_FIELDS = (
     "title", "summary", "problem", "idea", "hypothesis", "expected_effect", "owning_unit",
     "resources", "start_date", "end_date", "evaluation_date", "risks",
+    "round", "status_report_interval_weeks",
 )  # fmt: skip
 
 
@@ -155,16 +158,21 @@ def initiative_missing_fields(*, initiative: Initiative) -> list[str]:
 
 
 def _transition(*, initiative_id: int, action: str, actor: User, note: str = "",
-                extra: dict[str, Any] | None = None, guard=None) -> Initiative:  # fmt: skip
+                extra: dict[str, Any] | None = None, guard=None, authorise=None,
+                event_data: dict[str, Any] | None = None) -> Initiative:  # fmt: skip
+    # `authorise(initiative) -> bool` replaces the actor check of the TRANSITIONS table for
+    # an actor acting in another capacity (the owning unit's manager sending back).
     spec = TRANSITIONS[action]
     with transaction.atomic():
         initiative = _locked(initiative_id)
-        if initiative.status == spec.target:
-            return initiative  # a double click repeats nothing
         kinds = actor_kinds(initiative=initiative, user=actor)
-        if not kinds & set(spec.actors):
+        if not (authorise(initiative) if authorise else kinds & set(spec.actors)):
             raise ActionForbidden(_("Du har ikke adgang til at udføre handlingen “%(action)s”.")
                                   % {"action": spec.label})  # fmt: skip
+        # After the actor check: a double click by someone allowed to act repeats nothing, but
+        # someone who may not act is refused even when the status is already the target.
+        if initiative.status == spec.target:
+            return initiative
         if initiative.status not in spec.sources:
             raise TransitionNotAllowed(current_label=initiative.get_status_display(), action_label=str(spec.label))
         if spec.needs_note and not note.strip():
@@ -179,7 +187,7 @@ def _transition(*, initiative_id: int, action: str, actor: User, note: str = "",
             update_fields.append(key)
         initiative.save(update_fields=update_fields)
         _event(initiative=initiative, actor=actor, action=action, note=note,
-               from_status=from_status, to_status=spec.target)  # fmt: skip
+               from_status=from_status, to_status=spec.target, data=event_data)  # fmt: skip
         _notify_transition(initiative=initiative, actor=actor, action=action, note=note)
     return initiative
 
@@ -197,16 +205,41 @@ def _notify_transition(*, initiative: Initiative, actor: User, action: str, note
     people = [initiative.owner, *[m.user for m in initiative.team.select_related("user")]]
     if action == "submit":
         people += list(User.objects.filter(groups__name=roles.SEKRETARIAT, is_active=True))
+        from criteria.services import endorsement_request_notify  # criteria imports this module
+
+        endorsement_request_notify(initiative=initiative)
     notifications_create(recipients=[p for p in people if p.pk != actor.pk], subject=subject, body=body, url=url)
 
 
-def initiative_submit(*, initiative_id: int, actor: User) -> Initiative:
+def _check_intake(initiative: Initiative) -> None:
+    """A first submission only while its ansøgningsrunde is open; without a round only with
+    continuous intake. Raised inside the transition, so the draft is left exactly as saved.
+    A resubmission after "tilbage til ansøger" belongs to the review and is not refused."""
+    if initiative.status != Status.DRAFT:
+        return
+    round_, today = initiative.round, timezone.localdate()
+    if round_ is None:
+        if not settings.CONTINUOUS_INTAKE:
+            raise SubmissionClosed(_("Vælg den ansøgningsrunde, du søger i – der er ikke løbende optag."))
+        return
+    names = {"round": round_.title, "opens": formats.date_format(round_.opens_on, "j. F Y"),
+             "deadline": formats.date_format(round_.application_deadline, "j. F Y")}  # fmt: skip
+    if today < round_.opens_on:
+        raise SubmissionClosed(_("Ansøgningsrunden “%(round)s” åbner først %(opens)s. Din kladde er gemt, "
+                                 "og du kan indsende den, når runden er åben.") % names)  # fmt: skip
+    if today > round_.application_deadline:
+        raise SubmissionClosed(_("Ansøgningsfristen for “%(round)s” var %(deadline)s, så ansøgningen kan ikke "
+                                 "længere indsendes i den runde. Din kladde er gemt – vælg en anden runde.") % names)  # fmt: skip
+
+
+def initiative_submit(*, initiative_id: int, actor: User, note: str = "") -> Initiative:
     def complete(initiative: Initiative) -> None:
+        _check_intake(initiative)
         missing = initiative_missing_fields(initiative=initiative)
         if missing:
             raise IncompleteApplication(missing)
 
-    return _transition(initiative_id=initiative_id, action="submit", actor=actor, guard=complete,
+    return _transition(initiative_id=initiative_id, action="submit", actor=actor, note=note, guard=complete,
                        extra={"submitted_at": timezone.now()})  # fmt: skip
 
 
@@ -214,18 +247,52 @@ def initiative_start_review(*, initiative_id: int, actor: User, note: str = "") 
     return _transition(initiative_id=initiative_id, action="start_review", actor=actor, note=note)
 
 
+def initiative_decide(*, initiative_id: int, actor: User, action: str, note: str,
+                      event_data: dict[str, Any] | None = None) -> Initiative:  # fmt: skip
+    """The lifecycle half of a decision: approve, reject or request_changes. Called by
+    `criteria.services.decision_record`, which first records the decision with its reasons
+    per principle and closes the review round, and afterwards fixes the trial agreement."""
+    if action not in ("approve", "reject", "request_changes"):
+        raise ValueError(action)
+    extra = {"decided_at": timezone.now(), "decision_reason": note} if action != "request_changes" else None
+    return _transition(initiative_id=initiative_id, action=action, actor=actor, note=note, extra=extra,
+                       event_data=event_data)  # fmt: skip
+
+
+def _decide_directly(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
+    # A decision without the decision form (the action buttons, demo data, tests) is still a
+    # recorded Decision: `note` is its summary and, when the decision rule (enough submitted
+    # reviews) does not hold, its mandatory override reason (issue 3 item 5).
+    from criteria.services import decision_record  # criteria imports this module
+
+    decision_record(initiative_id=initiative_id, actor=actor, outcome=outcome, summary=note, override_reason=note)
+    return Initiative.objects.get(pk=initiative_id)
+
+
 def initiative_request_changes(*, initiative_id: int, actor: User, note: str) -> Initiative:
-    return _transition(initiative_id=initiative_id, action="request_changes", actor=actor, note=note)
+    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="tilbage", note=note)
 
 
 def initiative_approve(*, initiative_id: int, actor: User, note: str) -> Initiative:
-    return _transition(initiative_id=initiative_id, action="approve", actor=actor, note=note,
-                       extra={"decided_at": timezone.now(), "decision_reason": note})  # fmt: skip
+    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="godkend", note=note)
 
 
 def initiative_reject(*, initiative_id: int, actor: User, note: str) -> Initiative:
-    return _transition(initiative_id=initiative_id, action="reject", actor=actor, note=note,
-                       extra={"decided_at": timezone.now(), "decision_reason": note})  # fmt: skip
+    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="afvis", note=note)
+
+
+def initiative_manager_send_back(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    """The owning unit's manager sends a submitted application back for changes. Called by
+    `criteria.services.endorsement_record`, which records the manager's view."""
+    from criteria.permissions import can_endorse  # criteria imports this module
+
+    def submitted_only(initiative: Initiative) -> None:
+        if initiative.status != Status.SUBMITTED:
+            raise TransitionNotAllowed(current_label=initiative.get_status_display(),
+                                       action_label=str(TRANSITIONS["request_changes"].label))  # fmt: skip
+
+    return _transition(initiative_id=initiative_id, action="request_changes", actor=actor, note=note,
+                       guard=submitted_only, authorise=lambda initiative: can_endorse(actor, initiative))  # fmt: skip
 
 
 def initiative_start(*, initiative_id: int, actor: User, note: str = "") -> Initiative:

@@ -32,6 +32,7 @@ from initiatives.permissions import (
 )
 from initiatives.selectors import (
     initiative_detail,
+    initiative_detail_prefetch,
     initiative_list_for_user,
     initiative_mine,
     initiative_public_list,
@@ -81,8 +82,8 @@ def mine(request):
 
 
 def _render_detail(request, pk: int, *, transition_form=None, failed_action: str = "", team_form=None,
-                   attachment_form=None, status: int = 200):  # fmt: skip
-    initiative = initiative_detail(pk=pk)
+                   attachment_form=None, status: int = 200, initiative=None):  # fmt: skip
+    initiative = initiative or initiative_detail(pk=pk)
     private = can_view_private(request.user, initiative)
     editable = can_edit(request.user, initiative)
     context = {
@@ -102,8 +103,8 @@ def _render_detail(request, pk: int, *, transition_form=None, failed_action: str
 
 @require_http_methods(["GET"])
 def detail(request, pk: int):
-    get_initiative_for_user(request.user, pk)
-    return _render_detail(request, pk)
+    initiative = get_initiative_for_user(request.user, pk)
+    return _render_detail(request, pk, initiative=initiative_detail_prefetch(initiative=initiative))
 
 
 def _bind_formsets(request, initiative=None):
@@ -168,7 +169,9 @@ def _after_save(request, initiative):
 def initiative_create_view(request):
     if not request.user.is_staff_member:
         raise PermissionDenied
-    form = InitiativeForm(request.POST or None, initial={"owning_unit": request.user.unit_id},
+    # ?runde=<id>: "Søg i denne runde" on a round's page preselects the round.
+    initial = {"owning_unit": request.user.unit_id, "round": request.GET.get("runde")}
+    form = InitiativeForm(request.POST or None, initial=initial,
                           validate_url=reverse("initiatives:validate"))  # fmt: skip
     formsets = _bind_formsets(request)
     if request.method == "POST" and "add_row" not in request.POST:
@@ -200,7 +203,7 @@ def initiative_edit_view(request, pk: int):
 @login_required
 @require_POST
 def transition_view(request, pk: int, action: str):
-    get_initiative_for_user(request.user, pk)
+    initiative = get_initiative_for_user(request.user, pk)
     spec = TRANSITIONS.get(action)
     if spec is None:
         raise Http404
@@ -212,6 +215,11 @@ def transition_view(request, pk: int, action: str):
         kwargs["note"] = note
     if action == "conclude":
         kwargs["outcome"] = form.cleaned_data.get("outcome", "")
+        if not kwargs["outcome"] and spec in available_transitions(initiative=initiative, user=request.user):
+            # A missing outcome is bad input from someone who may conclude, not a lack of
+            # permission (the service refuses it as ActionForbidden): a Danish error, note kept.
+            form.add_error(None, _("Vælg et udfald: skaleret, videreført med justering eller stoppet."))
+            return _render_detail(request, pk, transition_form=form, failed_action=action, status=200)
     try:
         services.ACTION_SERVICES[action](**kwargs)
     except ActionForbidden as error:

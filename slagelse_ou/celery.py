@@ -3,6 +3,9 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
+
+from slagelse_ou.lib.env import env_int
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slagelse_ou.settings")
 
@@ -18,4 +21,34 @@ app.conf.beat_schedule = {
         "task": "slagelse_ou.tasks.notifications_sweep",
         "schedule": 60.0,
     },
+    # Deadlines live in the database; this scan finds the reminders due today with
+    # set-based queries and claims each by a unique row, so running it every hour (or
+    # twice) sends nothing twice. Office hours only: nobody wants a reminder at 3 a.m.
+    "reminders-scan": {
+        "task": "slagelse_ou.tasks.reminders_scan",
+        "schedule": crontab(minute=5, hour="6-20"),
+    },
+    # One e-mail a day for users who chose the digest; idempotent (claimed rows).
+    "notifications-digest": {
+        "task": "slagelse_ou.tasks.notifications_digest",
+        "schedule": crontab(minute=0, hour=env_int("NOTIFICATION_DIGEST_HOUR", 7)),  # = settings' default
+    },
+}
+
+# Citizens' ideas (ideas/tasks.py). Retention: contact details on ideas closed longer than
+# IDEA_RETENTION_DAYS are blanked and never-confirmed ideas deleted; set-based and
+# idempotent, so a second run (or beat) finds nothing. The sweep re-hands e-mails whose
+# hand-off to the broker failed; delivery claims the outbox row, so nothing goes twice.
+app.conf.beat_schedule.update(
+    {
+        "ideas-retention": {"task": "ideas.tasks.ideas_retention", "schedule": crontab(minute=30, hour=3)},
+        "ideas-mail-sweep": {"task": "ideas.tasks.ideas_mail_sweep", "schedule": 300.0},
+    }
+)
+
+# Dialogue meetings (dialogrum/tasks.py): a reminder before each meeting, claimed per
+# (meeting, participant, meeting time) so a second run or a moved meeting never doubles up.
+app.conf.beat_schedule["dialogrum-meeting-reminders"] = {
+    "task": "dialogrum.tasks.meeting_reminders_send",
+    "schedule": 900.0,
 }

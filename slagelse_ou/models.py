@@ -64,6 +64,10 @@ class User(AbstractUser):
         _("notifikationer"), max_length=20, choices=DigestPreference.choices,
         default=DigestPreference.IMMEDIATE,
     )  # fmt: skip
+    email_non_essential = models.BooleanField(
+        _("e-mail om ikke-væsentlige notifikationer"), default=True,
+        help_text=_("Fx tidlige påmindelser. Væsentlige frister og eskaleringer sendes altid."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("bruger")
@@ -124,6 +128,9 @@ class Notification(models.Model):
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Not essential (e.g. an early reminder): shown in the portal, e-mailed only to users who
+    # have not opted out (User.email_non_essential).
+    essential = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -137,3 +144,64 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ReminderDelivery(models.Model):
+    """One reminder to one person about one deadline at one step of the schedule.
+
+    The unique constraint is the exactly-once guarantee: the scan inserts these rows with
+    ON CONFLICT DO NOTHING inside the transaction that writes the notifications, so a
+    second scan (or a second beat, or a retry) claims nothing it has already sent. `due_on`
+    is part of the key because a deadline identity repeats for recurring kinds (a status
+    report every N weeks) and a moved deadline deserves its own reminders. Offsets: positive
+    = days before the deadline, 0 = on the day, negative = days overdue.
+    """
+
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    due_on = models.DateField()
+    offset_days = models.SmallIntegerField()
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=20)  # owner, team, manager, direct
+    # A plain id, not a foreign key: the reminder machinery is generic (kinds live in their apps).
+    initiative_id = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500)
+    notification = models.OneToOneField(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "due_on", "offset_days", "recipient"], name="reminder_delivery_once"
+            )
+        ]
+        indexes = [models.Index(fields=["initiative_id", "created_at"], name="reminder_initiative")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.due_on} {self.offset_days:+d} → {self.recipient_id}"
+
+
+class OverdueFlag(models.Model):
+    """Escalation's last step: a deadline reminded about N times shows on the coordinators'
+    overdue page. Written by the scan (ON CONFLICT DO NOTHING); resolved by the scan when the
+    deadline is no longer open (report posted, milestone reached, trial moved on)."""
+
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    due_on = models.DateField()
+    initiative_id = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500)
+    flagged_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id", "due_on"], name="overdue_flag_once")]
+        indexes = [
+            models.Index(fields=["due_on"], name="overdue_flag_open", condition=models.Q(resolved_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.due_on}"

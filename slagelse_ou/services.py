@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -44,28 +44,55 @@ def user_create(
     return user
 
 
-def notifications_create(*, recipients: Iterable[User], subject: str, body: str, url: str = "") -> list[int]:
+def notifications_create(
+    *, recipients: Iterable[User], subject: str, body: str, url: str = "", essential: bool = True
+) -> list[int]:
     """Write outbox rows in the caller's transaction and hand them to a worker on commit.
 
     If the broker is down at commit time the hand-off fails quietly (robust=True): the rows
     stay pending and `notifications_sweep` delivers them when the broker is back.
     """
-    from slagelse_ou.tasks import notification_deliver
-
     rows = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, subject=subject, body=body, url=url)
+            Notification(recipient=user, subject=subject, body=body, url=url, essential=essential)
             for user in {u.pk: u for u in recipients}.values()
         ]
     )
     ids = [row.pk for row in rows]
+    notifications_hand_off(notification_ids=ids)
+    return ids
+
+
+def notifications_hand_off(*, notification_ids: list[int]) -> None:
+    """Queue delivery of committed outbox rows once the caller's transaction commits.
+
+    retry=False and robust=True: a dead broker must not fail or slow the web request; the
+    rows stay pending and the sweeper hands them over later.
+    """
+    from slagelse_ou.tasks import notification_deliver
 
     def hand_off() -> None:
-        for pk in ids:
+        for pk in notification_ids:
             notification_deliver.apply_async(kwargs={"notification_id": pk}, retry=False)
 
-    transaction.on_commit(hand_off, robust=True)
-    return ids
+    if notification_ids:
+        transaction.on_commit(hand_off, robust=True)
+
+
+def _claimable(qs):
+    """Rows whose e-mail nobody has sent and nobody holds a live claim on.
+
+    A claim is a lease: a worker SIGKILLed between claiming and sending leaves a claim that
+    expires after NOTIFICATION_CLAIM_LEASE_SECONDS, so the redelivered task (acks_late) or
+    the sweeper can take the row again. Without the lease a killed worker loses the e-mail.
+    """
+    stale = timezone.now() - timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
+    return qs.filter(emailed_at__isnull=True).filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale))
+
+
+def _email_suppressed(notification: Notification) -> bool:
+    recipient = notification.recipient
+    return not recipient.email or (not notification.essential and not recipient.email_non_essential)
 
 
 def notification_deliver(*, notification_id: int) -> bool:
@@ -73,17 +100,23 @@ def notification_deliver(*, notification_id: int) -> bool:
 
     The conditional UPDATE claims the row; a second worker (or a sweep racing a normal
     delivery) updates zero rows and sends nothing. If sending fails the claim is released
-    so a retry can take it again.
+    so a retry can take it again. Recipients who chose the daily digest are left to
+    `notification_digest_send`. The Message-ID is derived from the row, so a receiving
+    server can drop the copy in the one window no database can close (killed after the
+    SMTP server accepted the mail, before `emailed_at` was written).
     """
+    preference = User.objects.filter(notifications=notification_id).values_list("notification_preference", flat=True)
+    if preference.first() != User.DigestPreference.IMMEDIATE:
+        return False
     now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, email_claimed_at__isnull=True).update(
-        email_claimed_at=now
-    )
-    if not claimed:
+    # Only the row's own columns in the WHERE: PostgreSQL re-checks them on the locked row,
+    # so of two workers racing here exactly one updates a row (a join would defeat that).
+    if not _claimable(Notification.objects.filter(pk=notification_id)).update(email_claimed_at=now):
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     recipient = notification.recipient
-    if not recipient.email:
+    if _email_suppressed(notification):
+        # Shown in the portal only; mark the e-mail as dealt with so no sweep takes it again.
         Notification.objects.filter(pk=notification_id).update(emailed_at=now)
         return False
     context = {"notification": notification, "site_url": settings.SITE_URL, "user": recipient}
@@ -91,15 +124,22 @@ def notification_deliver(*, notification_id: int) -> bool:
         subject=notification.subject,
         body=render_to_string("emails/notification.txt", context),
         to=[recipient.email],
+        headers={"Message-ID": f"<notifikation-{notification.pk}@{_mail_domain()}>"},
     )
     message.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
     try:
         message.send()
     except Exception:
-        Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)
+        Notification.objects.filter(pk=notification_id, email_claimed_at=now).update(email_claimed_at=None)
         raise
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     return True
+
+
+def _mail_domain() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
@@ -110,9 +150,10 @@ def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | Non
 
 
 def notifications_pending_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
+    """Immediate-mail rows nobody has sent: never handed over (broker down) or claimed by
+    a worker that died (lease expired). Digest users' rows wait for the digest."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        Notification.objects.filter(email_claimed_at__isnull=True, created_at__lt=cutoff)
-        .order_by(F("created_at").asc())
-        .values_list("pk", flat=True)[:limit]
+    pending = Notification.objects.filter(
+        created_at__lt=cutoff, recipient__notification_preference=User.DigestPreference.IMMEDIATE
     )
+    return list(_claimable(pending).order_by(F("created_at").asc()).values_list("pk", flat=True)[:limit])

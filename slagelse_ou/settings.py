@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from slagelse_ou.lib.env import env_bool, env_int, env_list, env_str
+from slagelse_ou.lib.env import env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "slagelse_ou",
     "criteria",
     "initiatives",
+    "dialogrum",
+    "ideas",
+    "results",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +133,24 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Never wait long for a dead broker inside a web request: the outbox sweeper delivers later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
+# visibility_timeout: an unacknowledged (acks_late) task of a killed worker is handed out
+# again after this many seconds; the tests shorten it to prove that nothing is lost.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "max_retries": 1,
+    # One immediate reconnect, not kombu's 2-second back-off: a web request's on-commit
+    # hand-off gives up fast when Redis is down (the outbox sweeper delivers later).
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    # A broker that accepts the connection but never answers (frozen Redis, half-open TCP)
+    # would otherwise block the publish forever: redis-py's default is no timeout at all.
+    # 2 s stays above the worker's 1 s BRPOP; tests/slagelse_ou/test_notifications.py.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 AUTHENTICATION_BACKENDS = [
@@ -186,19 +206,76 @@ MEDIA_URL = None
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
-EMAIL_BACKEND = env_str(
+# Django 6.1 MAILERS (replaces EMAIL_BACKEND/EMAIL_HOST/…; the old names may not be set beside it).
+# The environment variables keep their names. Only the SMTP backend takes connection options;
+# others (console, locmem, filebased) refuse unknown ones. Tests get locmem from Django's test set-up.
+_email_backend = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+_smtp_options = {
+    "host": env_str("EMAIL_HOST", "localhost"),
+    "port": env_int("EMAIL_PORT", 25),
+    "username": env_str("EMAIL_HOST_USER", ""),
+    "password": env_str("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", False),
+    "timeout": env_int("EMAIL_TIMEOUT", 60),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": _smtp_options if _email_backend.endswith(".smtp.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Prøvehandlingsportalen <noreply@slagelse.dk>")
 
 # Portal rules that the municipality may change.
 PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25)
+
+# Dialogrum (dialogrum/): how long an author may correct a post, posts per thread page,
+# and how long before a dialogue meeting its participants are reminded.
+DIALOGRUM_EDIT_WINDOW_MINUTES = env_int("DIALOGRUM_EDIT_WINDOW_MINUTES", 15)
+DIALOGRUM_POSTS_PER_PAGE = env_int("DIALOGRUM_POSTS_PER_PAGE", 20)
+DIALOGRUM_MEETING_REMINDER_HOURS = env_int("DIALOGRUM_MEETING_REMINDER_HOURS", 24)
+
+# Deadlines and reminders (slagelse_ou/reminders.py). Offsets are days before a deadline;
+# overdue reminders repeat every N days; escalation counts overdue reminders.
+REMINDER_OFFSETS_DAYS = sorted(set(env_int_list("REMINDER_OFFSETS_DAYS", "14,3,0")), reverse=True)
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 7)
+REMINDER_ESCALATE_MANAGER_AFTER = env_int("REMINDER_ESCALATE_MANAGER_AFTER", 2)
+REMINDER_FLAG_OVERDUE_AFTER = env_int("REMINDER_FLAG_OVERDUE_AFTER", 3)
+if any(day < 0 for day in REMINDER_OFFSETS_DAYS) or REMINDER_OVERDUE_EVERY_DAYS < 1:
+    raise ImproperlyConfigured("REMINDER_OFFSETS_DAYS must be ≥ 0 and REMINDER_OVERDUE_EVERY_DAYS ≥ 1")
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7)
+# A worker that claimed an e-mail and died is presumed dead after this many seconds; the
+# e-mail is then claimed again (keep it well above the SMTP timeout).
+NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("NOTIFICATION_CLAIM_LEASE_SECONDS", 600)
+# Continuous intake: applications outside any ansøgningsrunde may be submitted.
+CONTINUOUS_INTAKE = env_bool("CONTINUOUS_INTAKE", True)
+STATUS_REPORT_WEEKS = env_int("STATUS_REPORT_WEEKS", 4)
+# Criteria and review (issue 3): the owning unit's manager looks first; reviewers are by
+# default not from the owning unit; a decision needs this many submitted reviews (or an
+# override with a reason).
+MANAGER_ENDORSEMENT_ENABLED = env_bool("MANAGER_ENDORSEMENT_ENABLED", True)
+REVIEW_EXCLUDE_OWNING_UNIT = env_bool("REVIEW_EXCLUDE_OWNING_UNIT", True)
+DECISION_MIN_REVIEWS = env_int("DECISION_MIN_REVIEWS", 2)
+if DECISION_MIN_REVIEWS < 0:
+    raise ImproperlyConfigured("DECISION_MIN_REVIEWS must be 0 or more")
+# Ideas from citizens and businesses (issue 5; ideas/spam.py explains the defences).
+# Minimum seconds between showing the form and posting it; the form's signed start time
+# expires after N hours. At most IDEA_RATE_LIMIT ideas per IP address per window.
+IDEA_MIN_FILL_SECONDS = env_int("IDEA_MIN_FILL_SECONDS", 4)
+IDEA_FORM_MAX_AGE_HOURS = env_int("IDEA_FORM_MAX_AGE_HOURS", 24)
+IDEA_RATE_LIMIT = env_int("IDEA_RATE_LIMIT", 5)
+IDEA_RATE_WINDOW_SECONDS = env_int("IDEA_RATE_WINDOW_SECONDS", 3600)
+# Trusted reverse proxies in front of the portal (same variable as django-axes).
+IDEA_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# An unconfirmed e-mail's confirmation link expires, and its idea is deleted, after N days.
+IDEA_CONFIRM_DAYS = env_int("IDEA_CONFIRM_DAYS", 7)
+# Contact details on closed ideas are anonymised N days after the idea was closed.
+IDEA_RETENTION_DAYS = env_int("IDEA_RETENTION_DAYS", 365)
+if min(IDEA_RATE_LIMIT, IDEA_RATE_WINDOW_SECONDS, IDEA_CONFIRM_DAYS, IDEA_RETENTION_DAYS) < 1 or IDEA_MIN_FILL_SECONDS < 0:
+    raise ImproperlyConfigured("IDEA_* settings must be positive (IDEA_MIN_FILL_SECONDS may be 0)")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

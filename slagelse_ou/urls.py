@@ -9,7 +9,14 @@ urlpatterns = [
     path("notifikationer/", views.notification_list, name="notifications"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dialogrum/", include("dialogrum.urls")),
     path("", include("initiatives.urls")),
+    path("", include("criteria.urls")),
+    path("", include("initiatives.views_rounds")),
+    path("", include("slagelse_ou.views_deadlines")),
+    path("", include("ideas.urls")),
+    path("", include("initiatives.opendata")),
+    path("", include("results.urls")),
 ]
 
 handler403 = "slagelse_ou.views.permission_denied"

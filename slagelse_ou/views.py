@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from criteria.selectors import active_criteria
+from initiatives.rounds import rounds_open
 from initiatives.selectors import initiative_public_counts, initiative_public_latest
 from slagelse_ou.services import notifications_mark_read
 
@@ -17,6 +18,7 @@ def home(request):
             "latest": initiative_public_latest(limit=6),
             "counts": initiative_public_counts(),
             "principles": active_criteria(),
+            "open_rounds": rounds_open(),
         },
     )
 

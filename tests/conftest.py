@@ -9,6 +9,8 @@ committee member, citizen, outsider — in a small unit tree:
 from __future__ import annotations
 
 import pytest
+from django.apps import apps as django_apps
+from django.db.models.signals import post_migrate
 
 from initiatives import services
 from slagelse_ou import roles
@@ -117,3 +119,57 @@ def initiative_in(draft, initiator, coordinator):
         return move(draft, *PATHS[status], actor_by_action=actors)
 
     return _in
+
+
+# Seed rows survive transactional tests. A `transaction=True` test ends with Django's flush,
+# a TRUNCATE of every table, which also removes what our data migrations wrote (roles,
+# pejlemærker, mantras, the criteria set …); with --reuse-db the next run would then start
+# from that empty database. Flush and migrate both send post_migrate, so replaying our apps'
+# RunPython migrations there (in migration order, each with its historical models, as
+# `migrate` runs them) puts the rows back after every flush and at start-up. Data
+# migrations must therefore be idempotent (get_or_create / update_or_create).
+def _data_migrations(using: str) -> list:
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    if not hasattr(_data_migrations, "cached"):
+        ours = {  # the project's apps: under BASE_DIR, not installed into the virtualenv
+            c.label for c in django_apps.get_app_configs()
+            if Path(c.path).is_relative_to(settings.BASE_DIR) and ".venv" not in Path(c.path).parts
+        }  # fmt: skip
+        loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+        plan: list = []
+        for leaf in sorted(loader.graph.leaf_nodes()):
+            plan += [node for node in loader.graph.forwards_plan(leaf) if node not in plan]
+        _data_migrations.cached = [
+            (op.code, loader.project_state(node, at_end=False).apps)
+            for node in plan
+            if node[0] in ours
+            for op in loader.graph.nodes[node].operations
+            if isinstance(op, RunPython)
+        ]
+    return _data_migrations.cached
+
+
+def _reseed_after_flush(sender, using, **kwargs):
+    from django.db import connections
+
+    with connections[using].schema_editor(atomic=False) as schema_editor:
+        for code, apps in _data_migrations(using):
+            code(apps, schema_editor)
+
+
+post_migrate.connect(
+    _reseed_after_flush, sender=django_apps.get_app_config("initiatives"), dispatch_uid="tests-reseed-after-flush"
+)
+
+
+def pytest_configure(config):
+    # Hashing demo passwords with PBKDF2 dominates short tests; MD5 is fine for test users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

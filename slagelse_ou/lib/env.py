@@ -40,3 +40,11 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int_list(name: str, default: str) -> list[int]:
+    raw = os.environ.get(name, default)
+    try:
+        return [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated integers, not {raw!r}") from exc

@@ -1,0 +1,49 @@
+"""The criteria panel on the prøvehandling's detail page, computed here so that the
+initiatives view needs no knowledge of reviews: `{% criteria_panel initiative as panel %}`."""
+
+from __future__ import annotations
+
+from django import template
+
+from criteria.forms import EscalateForm
+from criteria.models import ManagerEndorsement, ReviewAssignment, TrialAgreement
+from criteria.permissions import can_endorse, can_see_reviews, is_applicant
+from criteria.selectors import current_endorsement, endorsement_pending, latest_decision
+from initiatives.models import Status
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def criteria_panel(context, initiative) -> dict:
+    """What this user may see of the criteria work on `initiative`. Everyone who can open
+    the page sees the decision with its reasons per principle; only people with access to
+    private fields see the manager's view and the trial agreement; reviews never appear
+    here (reviewers and coordinators reach them through their own links)."""
+    user = context["request"].user
+    private = bool(context.get("private"))
+    panel: dict = {"decision": latest_decision(initiative=initiative) if initiative.status != Status.DRAFT else None}
+    if not private or initiative.status == Status.DRAFT:
+        return panel
+    endorsement = current_endorsement(initiative=initiative)
+    pending = endorsement_pending(initiative=initiative, endorsement=endorsement)
+    panel["endorsement"] = endorsement
+    panel["endorsement_pending"] = pending
+    panel["can_endorse"] = pending and can_endorse(user, initiative)
+    panel["can_escalate"] = (
+        endorsement is not None
+        and initiative.status == Status.SUBMITTED
+        and endorsement.verdict == ManagerEndorsement.Verdict.DECLINED
+        and not endorsement.escalated_at
+        and is_applicant(user, initiative)
+    )
+    if panel["can_escalate"]:
+        panel["escalate_form"] = EscalateForm()
+    panel["can_see_reviews"] = can_see_reviews(user)
+    panel["assignment"] = (
+        ReviewAssignment.objects.filter(initiative=initiative, reviewer=user).order_by("-assigned_at", "-pk").first()
+        if user.is_authenticated
+        else None
+    )
+    panel["agreement"] = TrialAgreement.objects.filter(initiative=initiative).first()
+    return panel

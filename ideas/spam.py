@@ -1,0 +1,86 @@
+"""Spam defences for the public idea form — none of them tracks anyone.
+
+* Honeypot: a field people do not see (and screen readers are told to leave empty); bots
+  that fill every field fill it.
+* Minimum fill time: the form carries a signed timestamp of when it was shown; a post
+  that comes back sooner than IDEA_MIN_FILL_SECONDS is a script. The signature stops a
+  bot from writing its own timestamp; it expires after IDEA_FORM_MAX_AGE_HOURS.
+* Rate limit per IP address in Redis (the Django cache): at most IDEA_RATE_LIMIT ideas per
+  IDEA_RATE_WINDOW_SECONDS. The key holds a keyed hash of the address, not the address,
+  and expires with its window — nothing is kept that could follow a person.
+* Double opt-in for e-mail addresses (ideas.services.idea_confirm_email).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+HONEYPOT_FIELD = "hjemmeside"
+STARTED_FIELD = "startet"
+_STARTED_SALT = "ideas.form-started"
+
+
+def form_started_token(now: float | None = None) -> str:
+    return signing.dumps({"t": now if now is not None else time.time()}, salt=_STARTED_SALT)
+
+
+def fill_time_problem(token: str, now: float | None = None) -> str:
+    """'' if the form was shown long enough ago (and not too long ago); else why not:
+    'missing', 'invalid', 'expired' or 'too_fast'."""
+    if not token:
+        return "missing"
+    now = now if now is not None else time.time()
+    try:
+        started = float(signing.loads(token, salt=_STARTED_SALT)["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return "invalid"
+    if now - started > settings.IDEA_FORM_MAX_AGE_HOURS * 3600:
+        return "expired"
+    if now - started < settings.IDEA_MIN_FILL_SECONDS:
+        return "too_fast"
+    return ""
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or behind IDEA_PROXY_COUNT trusted proxies the address the outermost of
+    them saw (X-Forwarded-For read from the right, so a client cannot spoof it)."""
+    proxies = settings.IDEA_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_key(ip: str, window: int) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"idea-rate:{ip}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"ideas:rate:{digest}:{window}"
+
+
+def rate_limit_take(ip: str, now: float | None = None) -> bool:
+    """Count one submission from `ip`; False if the window's limit is already used up.
+
+    A fixed window in Redis: `add` creates the counter with the window's expiry if it is
+    missing and `incr` is Redis INCR, atomic across all web processes."""
+    length = settings.IDEA_RATE_WINDOW_SECONDS
+    now = now if now is not None else time.time()
+    key = _rate_key(ip, int(now // length))
+    cache.add(key, 0, timeout=length + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=length + 5)
+        count = 1
+    return count <= settings.IDEA_RATE_LIMIT
+
+
+def retry_after_seconds(now: float | None = None) -> int:
+    length = settings.IDEA_RATE_WINDOW_SECONDS
+    now = now if now is not None else time.time()
+    return int(length - now % length) + 1

@@ -1,0 +1,42 @@
+"""Read-only admin: status reports, evaluations, exemption answers and reports are written by
+results.services (audited); the admin shows them for support."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from results.models import Evaluation, ExemptionAnswer, GeneratedReport, StatusReport
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(ReadOnlyAdmin):
+    list_display = ["initiative", "reported_on", "author", "created_at"]
+    list_select_related = ["initiative", "author"]
+    search_fields = ["initiative__title"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["initiative", "recommended_outcome", "submitted_at", "concluded_at"]
+    list_select_related = ["initiative"]
+    exclude = ["search_vector"]
+
+
+@admin.register(ExemptionAnswer)
+class ExemptionAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["rule_challenge", "answer", "extended_until", "answered_by", "answered_at"]
+    list_select_related = ["rule_challenge", "answered_by"]
+
+
+@admin.register(GeneratedReport)
+class GeneratedReportAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "state", "pages", "generated_by", "created_at", "finished_at"]
+    list_select_related = ["generated_by"]
