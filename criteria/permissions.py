@@ -61,7 +61,7 @@ def conflict_of_interest(*, initiative: Initiative, user) -> str | None:
         unit_path = initiative.owning_unit.path
         if user.unit_id and user.unit.path.startswith(unit_path):
             return _("%(name)s er fra den ansvarlige enhed (%(unit)s).") % {"name": name, "unit": user.unit}
-        if any(unit_path.startswith(path) for path in user.managed_units.values_list("path", flat=True)):
+        if any(unit_path.startswith(path) for path in user.managed_unit_paths):
             return _("%(name)s er leder for den ansvarlige enhed.") % {"name": name}
     return None
 

@@ -90,7 +90,7 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(pk__in=owned.union(granted))
 
     def in_units_managed_by(self, user) -> InitiativeQuerySet:
-        paths = list(user.managed_units.values_list("path", flat=True))
+        paths = user.managed_unit_paths
         if not paths:
             return self.none()
         query = Q()

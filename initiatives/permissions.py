@@ -7,7 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from initiatives.models import PUBLIC_STATUSES, Initiative, InitiativeQuerySet, Status
+from initiatives.models import (
+    PUBLIC_STATUSES,
+    Initiative,
+    InitiativeQuerySet,
+    InitiativeUserObjectPermission,
+    Status,
+)
 from slagelse_ou.models import OrgUnit
 
 
@@ -34,7 +40,7 @@ def visible_initiatives(user, qs: InitiativeQuerySet | None = None) -> Initiativ
         return qs.filter(~NEVER_SUBMITTED | Q(pk__in=qs.involving(user).values("pk")))
     public = Q(status__in=PUBLIC_STATUSES)
     mine = Q(pk__in=Initiative.objects.involving(user).values("pk"))
-    managed_paths = list(user.managed_units.values_list("path", flat=True))
+    managed_paths = user.managed_unit_paths
     condition = public | mine
     if managed_paths:
         # `owning_unit IN (units below)` rather than a join on the unit's path: the unit list
@@ -46,10 +52,31 @@ def visible_initiatives(user, qs: InitiativeQuerySet | None = None) -> Initiativ
     return qs.filter(condition)
 
 
+def object_perms(user, initiative: Initiative) -> frozenset[str]:
+    """The codenames granted to `user` on `initiative` in guardian's direct FK table.
+
+    One query, remembered on the user object for the rest of the request: the detail page
+    asks several times (view, edit, panels), and guardian's `has_perm` would ask the user
+    and the group tables every time. The services grant to users only, never to groups.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset({"view_initiative", "change_initiative"})
+    cache = user.__dict__.setdefault("_initiative_perms", {})
+    if initiative.pk not in cache:
+        cache[initiative.pk] = frozenset(
+            InitiativeUserObjectPermission.objects.filter(user=user, content_object=initiative).values_list(
+                "permission__codename", flat=True
+            )
+        )
+    return cache[initiative.pk]
+
+
 def is_involved(user, initiative: Initiative) -> bool:
-    """Owner or team member: the object permission the services grant (django-guardian)."""
+    """Owner, team member or assigned reviewer: the object permission the services grant."""
     return user.is_authenticated and (
-        initiative.owner_id == user.pk or user.has_perm("initiatives.view_initiative", initiative)
+        initiative.owner_id == user.pk or "view_initiative" in object_perms(user, initiative)
     )
 
 
@@ -57,7 +84,7 @@ def manages_unit_of(user, initiative: Initiative) -> bool:
     if not user.is_authenticated:
         return False
     unit_path = initiative.owning_unit.path
-    return any(unit_path.startswith(path) for path in user.managed_units.values_list("path", flat=True))
+    return any(unit_path.startswith(path) for path in user.managed_unit_paths)
 
 
 def can_view(user, initiative: Initiative) -> bool:
@@ -85,7 +112,7 @@ def can_view_private(user, initiative: Initiative) -> bool:
 
 
 def can_edit(user, initiative: Initiative) -> bool:
-    return user.is_authenticated and user.has_perm("initiatives.change_initiative", initiative)
+    return "change_initiative" in object_perms(user, initiative)
 
 
 def get_initiative_for_user(user, pk: int) -> Initiative:

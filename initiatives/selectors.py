@@ -91,11 +91,13 @@ def initiative_public_counts() -> dict[str, int]:
     return {status.label: counts.get(status.value, 0) for status in Status if status.value in PUBLIC_STATUSES}
 
 
-def _detail_prefetches() -> tuple:
+def _detail_prefetches(*, private: bool = True) -> tuple:
+    public = ("pejlemaerker", "mantras", "indicators")
+    if not private:
+        # The public page shows none of the private parts: don't fetch them.
+        return public
     return (
-        "pejlemaerker",
-        "mantras",
-        "indicators",
+        *public,
         "partners",
         "rule_challenges",
         "attachments",
@@ -112,8 +114,8 @@ def initiative_detail(*, pk: int) -> Initiative:
     )
 
 
-def initiative_detail_prefetch(*, initiative: Initiative) -> Initiative:
+def initiative_detail_prefetch(*, initiative: Initiative, private: bool = True) -> Initiative:
     """Add the detail page's related rows to an initiative already fetched and authorised
     (`get_initiative_for_user`), so the page reads the row once."""
-    prefetch_related_objects([initiative], *_detail_prefetches())
+    prefetch_related_objects([initiative], *_detail_prefetches(private=private))
     return initiative

@@ -104,7 +104,8 @@ def _render_detail(request, pk: int, *, transition_form=None, failed_action: str
 @require_http_methods(["GET"])
 def detail(request, pk: int):
     initiative = get_initiative_for_user(request.user, pk)
-    return _render_detail(request, pk, initiative=initiative_detail_prefetch(initiative=initiative))
+    private = can_view_private(request.user, initiative)
+    return _render_detail(request, pk, initiative=initiative_detail_prefetch(initiative=initiative, private=private))
 
 
 def _bind_formsets(request, initiative=None):

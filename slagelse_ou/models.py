@@ -83,6 +83,13 @@ class User(AbstractUser):
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
+    @cached_property
+    def managed_unit_paths(self) -> list[str]:
+        """Paths of the units this user manages (read once per request)."""
+        if not self.is_authenticated or not self.pk:
+            return []
+        return list(self.managed_units.values_list("path", flat=True))
+
     def has_role(self, *names: str) -> bool:
         return self.is_superuser and roles.ADMINISTRATOR in names or bool(self.role_names & set(names))
 

@@ -274,7 +274,10 @@ IDEA_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 IDEA_CONFIRM_DAYS = env_int("IDEA_CONFIRM_DAYS", 7)
 # Contact details on closed ideas are anonymised N days after the idea was closed.
 IDEA_RETENTION_DAYS = env_int("IDEA_RETENTION_DAYS", 365)
-if min(IDEA_RATE_LIMIT, IDEA_RATE_WINDOW_SECONDS, IDEA_CONFIRM_DAYS, IDEA_RETENTION_DAYS) < 1 or IDEA_MIN_FILL_SECONDS < 0:
+if (
+    min(IDEA_RATE_LIMIT, IDEA_RATE_WINDOW_SECONDS, IDEA_CONFIRM_DAYS, IDEA_RETENTION_DAYS) < 1
+    or IDEA_MIN_FILL_SECONDS < 0
+):
     raise ImproperlyConfigured("IDEA_* settings must be positive (IDEA_MIN_FILL_SECONDS may be 0)")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -7,21 +7,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('initiatives', '0005_list_indexes'),
-        ('slagelse_ou', '0003_reminders'),
+        ("initiatives", "0005_list_indexes"),
+        ("slagelse_ou", "0003_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='initiative',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='danish', weight='A'), '||', django.contrib.postgres.search.SearchVector('summary', config='danish', weight='B'), django.contrib.postgres.search.SearchConfig('danish')), '||', django.contrib.postgres.search.SearchVector('problem', 'idea', config='danish', weight='C'), django.contrib.postgres.search.SearchConfig('danish')), '||', django.contrib.postgres.search.SearchVector('hypothesis', 'expected_effect', config='danish', weight='D'), django.contrib.postgres.search.SearchConfig('danish')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="initiative",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.CombinedSearchVector(
+                        django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.SearchVector("title", config="danish", weight="A"),
+                            "||",
+                            django.contrib.postgres.search.SearchVector("summary", config="danish", weight="B"),
+                            django.contrib.postgres.search.SearchConfig("danish"),
+                        ),
+                        "||",
+                        django.contrib.postgres.search.SearchVector("problem", "idea", config="danish", weight="C"),
+                        django.contrib.postgres.search.SearchConfig("danish"),
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "hypothesis", "expected_effect", config="danish", weight="D"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("danish"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='initiative',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='initiative_search'),
+            model_name="initiative",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="initiative_search"),
         ),
     ]

@@ -73,8 +73,10 @@ class Builder:
     def __init__(self, *, coordinator, manager, reviewers, team_member):
         self.coordinator, self.manager, self.reviewers, self.team_member = coordinator, manager, reviewers, team_member
 
-    def submitted(self, *, owner, title: str, round_=None, risks: str = "", **extra) -> Initiative:
+    def submitted(self, *, owner, title: str, round_=None, risks: str = "", rules=None, **extra) -> Initiative:
         initiative = make_initiative(owner=owner, title=title, round=round_, risks=risks, **extra)
+        if rules:
+            lifecycle.initiative_update(initiative_id=initiative.pk, actor=owner, data={}, rule_challenges=rules)
         lifecycle.initiative_submit(initiative_id=initiative.pk, actor=owner)
         return initiative
 
@@ -93,9 +95,9 @@ class Builder:
         initiative.refresh_from_db()
         return initiative
 
-    def running(self, *, owner, title: str, round_=None, risks: str = "", **extra) -> Initiative:
+    def running(self, *, owner, title: str, round_=None, risks: str = "", rules=None, **extra) -> Initiative:
         initiative = self.decided(self.reviewed(self.submitted(owner=owner, title=title, round_=round_, risks=risks,
-                                                               **extra)))  # fmt: skip
+                                                               rules=rules, **extra)))  # fmt: skip
         lifecycle.initiative_start(initiative_id=initiative.pk, actor=owner)
         initiative.refresh_from_db()
         return initiative
