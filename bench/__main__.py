@@ -50,6 +50,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="measure only at the largest size, on the data a previous run left (after a code change)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    # Issues 3, 5, 7 (bench/extra.py): the idea burst against gunicorn, key "ideas-burst" for --only.
+    parser.add_argument("--ideas", type=int, default=1000, help="idea submissions in the burst (default 1000)")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients of the burst (default 20)")
+    parser.add_argument("--burst-workers", type=int, default=2, help="gunicorn workers for the burst (default 2)")
     return parser.parse_args(argv)  # fmt: skip
 
 
@@ -76,8 +80,15 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import data, report, scenarios
+    from bench import data, extra, report, scenarios
 
+    # Safety net: everything below truncates and refills the database the settings name. If
+    # anything read the settings before DATABASE_URL was set above (an import with side
+    # effects did: slagelse_ou/celery.py), that would be the development database.
+    if connection.settings_dict["NAME"] != name:
+        raise SystemExit(f"The settings name database {connection.settings_dict['NAME']!r}, not {name!r}; stopped.")
+
+    extra.register()  # issues 3, 5, 7: their pages join the list before --only filters it
     selected = scenarios.SCENARIOS
     if args.only:
         keys = set(args.only.split(","))
@@ -96,11 +107,12 @@ def main(argv: list[str]) -> int:
         if current != sizes[-1]:
             raise SystemExit(f"--reuse: the bench database holds {current:,} prøvehandlinger, not {sizes[-1]:,}.")
         sizes = [current]
-        personas = data.personas()
+        personas = extra.personas(data.personas())  # issues 3, 5, 7 (bench/extra.py)
+        extra.add_data(1, current, personas=personas, log=log)  # only what an older run left out
         data.analyze(log=log)
     else:
         data.reset()
-        personas = data.create_organisation()
+        personas = extra.personas(data.create_organisation())  # issues 3, 5, 7 (bench/extra.py)
         current = 0
     timings.append(f"migrate og organisation: {time.perf_counter() - started:.1f} s")
 
@@ -110,11 +122,13 @@ def main(argv: list[str]) -> int:
         if size > current:
             log(f"Data: prøvehandling {current + 1:,}–{size:,}")
             data.add_initiatives(current + 1, size, span_of=args.sizes[-1], log=log)
+            extra.add_data(current + 1, size, personas=personas, log=log)  # issues 3, 5, 7
             data.analyze(log=log)
             current = size
             timings.append(f"data op til {size:,}: {time.perf_counter() - step:.1f} s")
         step = time.perf_counter()
         ctx = scenarios.Context.load(personas, rng=random.Random(args.seed), page_size=settings.PAGE_SIZE)
+        extra.load(ctx, rng=random.Random(args.seed))  # issues 3, 5, 7
         results[size] = {}
         for scenario in selected:
             result = scenarios.run(scenario, ctx, requests=args.requests, warmup=args.warmup, seed=args.seed)
@@ -129,6 +143,14 @@ def main(argv: list[str]) -> int:
                     log(f"      {query['time']}s  {query['sql'][:400]}")
         timings.append(f"målinger ved {size:,}: {time.perf_counter() - step:.1f} s")
 
+    # Issue 5: the idea burst, once, at the largest size (bench/ideas_burst.py).
+    burst = None
+    if extra.burst_selected(args.only):
+        step = time.perf_counter()
+        burst = extra.burst(ideas=args.ideas, clients=args.clients, workers=args.burst_workers,
+                            database_url=os.environ["DATABASE_URL"], log=log)  # fmt: skip
+        timings.append(f"idéer via gunicorn: {time.perf_counter() - step:.1f} s")
+
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0]
@@ -142,11 +164,15 @@ def main(argv: list[str]) -> int:
     ]
     timings.append(f"i alt: {time.perf_counter() - started:.0f} s")
     document = report.document(results, environment=environment, timings=timings)
+    if burst is not None:  # issue 5
+        from bench.ideas_burst import section
+
+        document += section(burst)
     print(document)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(document, encoding="utf-8")
     log(f"Skrevet til {args.output}")
-    if args.strict and not all(ok for ok, _ in report.checks(results)):
+    if args.strict and (not all(ok for ok, _ in report.checks(results)) or (burst is not None and not burst.ok)):
         return 1
     return 0
 

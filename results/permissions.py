@@ -55,7 +55,7 @@ def get_initiative_for_reporter(user, pk: int) -> Initiative:
 
 def get_initiative_for_evaluator(user, pk: int) -> Initiative:
     initiative = get_initiative_for_user(user, pk)
-    if not (can_evaluate(user, initiative) or can_answer_exemptions(user, initiative)):
+    if not can_evaluate(user, initiative):
         raise PermissionDenied
     return initiative
 

@@ -134,9 +134,12 @@ def knowledge_list(*, user, filters: KnowledgeFilters) -> QuerySet[Initiative]:
     query = search_query(filters.q)
     if query is None:
         return qs.order_by(F("concluded_at").desc(nulls_last=True), "-pk")
+    def text(name: str) -> Coalesce:
+        return Coalesce(name, Value(""), output_field=TextField())
+
     learnings = Concat(
-        Coalesce("evaluation__what_worked", Value("")), Value(" "), Coalesce("evaluation__what_did_not", Value("")),
-        Value(" "), Coalesce("evaluation__advice", Value("")), Value(" "), F("summary"), output_field=TextField(),
+        text("evaluation__what_worked"), Value(" "), text("evaluation__what_did_not"), Value(" "),
+        text("evaluation__advice"), Value(" "), F("summary"), output_field=TextField(),
     )  # fmt: skip
     return (
         qs.filter(Q(search_vector=query) | Q(evaluation__search_vector=query))

@@ -13,7 +13,11 @@ app = Celery("slagelse_ou")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {
+# The schedule is built as a plain dict and given to Celery once, at the end: reading
+# `app.conf` here (`app.conf.beat_schedule.update(…)`) loads the Django settings as a side
+# effect of `import slagelse_ou`, before a caller such as `python -m bench` has pointed
+# DATABASE_URL at its own database — the bench then truncated the development database.
+beat_schedule = {
     # The outbox sweeper: delivers notifications whose on-commit hand-off to the broker
     # failed (Redis down) or whose worker died. Deliveries are claimed with a conditional
     # UPDATE, so running it while a normal delivery is in flight sends nothing twice.
@@ -39,7 +43,7 @@ app.conf.beat_schedule = {
 # IDEA_RETENTION_DAYS are blanked and never-confirmed ideas deleted; set-based and
 # idempotent, so a second run (or beat) finds nothing. The sweep re-hands e-mails whose
 # hand-off to the broker failed; delivery claims the outbox row, so nothing goes twice.
-app.conf.beat_schedule.update(
+beat_schedule.update(
     {
         "ideas-retention": {"task": "ideas.tasks.ideas_retention", "schedule": crontab(minute=30, hour=3)},
         "ideas-mail-sweep": {"task": "ideas.tasks.ideas_mail_sweep", "schedule": 300.0},
@@ -48,7 +52,9 @@ app.conf.beat_schedule.update(
 
 # Dialogue meetings (dialogrum/tasks.py): a reminder before each meeting, claimed per
 # (meeting, participant, meeting time) so a second run or a moved meeting never doubles up.
-app.conf.beat_schedule["dialogrum-meeting-reminders"] = {
+beat_schedule["dialogrum-meeting-reminders"] = {
     "task": "dialogrum.tasks.meeting_reminders_send",
     "schedule": 900.0,
 }
+
+app.conf.beat_schedule = beat_schedule

@@ -24,3 +24,21 @@ class FileBackend(BaseEmailBackend):
             name = directory / f"{time.time_ns()}-{uuid.uuid4().hex}.eml"
             name.write_bytes(message.message().as_bytes())
         return len(messages)
+
+
+class FlakyBackend(BaseEmailBackend):
+    """Fails the first `failures` sends like a dropped SMTP connection, then behaves like
+    Django's locmem backend (messages in django.core.mail.outbox)."""
+
+    failures = 0
+
+    def send_messages(self, messages):
+        import smtplib
+
+        from django.core import mail
+
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise smtplib.SMTPServerDisconnected("forbindelsen til mailserveren blev afbrudt")
+        mail.outbox.extend(messages)
+        return len(messages)

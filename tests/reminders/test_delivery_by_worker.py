@@ -110,3 +110,19 @@ def test_two_worker_processes_and_four_scans_send_each_reminder_exactly_once(
     assert ReminderDelivery.objects.count() == 20
     for worker in workers:  # both took part
         assert b"succeeded" in worker.log.read_bytes()
+
+
+def test_a_mail_failure_releases_the_claim_and_the_retry_with_backoff_sends_it_once(celery_worker, initiator, settings):
+    from tests.reminders.mailbackend import FlakyBackend
+
+    trial(owner=initiator, day=START)
+    fresh_outbox()
+    settings.MAILERS = {"default": {"BACKEND": "tests.reminders.mailbackend.FlakyBackend"}}
+    FlakyBackend.failures = 2
+    with time_machine.travel(at(DUE), tick=True):
+        reminders_scan.delay()
+        wait_for(lambda: len(mail.outbox) == 1, timeout=30, message="the retried e-mail")
+        settle()
+    assert FlakyBackend.failures == 0  # it failed twice, and the third attempt went out
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Frist i dag"]
+    assert Notification.objects.get(reminder__isnull=False).emailed_at is not None

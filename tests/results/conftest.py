@@ -117,14 +117,17 @@ class Builder:
                   "what_did_not": "Vagtplanen drillede.", "advice": "Start i det små.",
                   "recommended_outcome": recommended, "reason": "Effekten er tydelig.",
                   "follow_up": "Udbredes til alle distrikter."},
-            indicator_results={0: (Decimal(achieved), "")}, exemption_answers=exemptions or {},
+            indicator_results={0: (Decimal(achieved), "")},
+            exemption_answers=exemptions if exemptions is not None else {
+                rule.pk: {"answer": "permanent"} for rule in initiative.rule_challenges.all()},
         )  # fmt: skip
         initiative.refresh_from_db()
         return initiative
 
-    def concluded(self, *, owner, title: str, outcome: str = "skaleret", round_=None, **extra) -> Initiative:
+    def concluded(self, *, owner, title: str, outcome: str = "skaleret", round_=None,
+                  what_worked: str = "Fælles morgenmøder virkede.", **extra) -> Initiative:  # fmt: skip
         initiative = self.running(owner=owner, title=title, round_=round_, **extra)
-        self.evaluated(initiative, recommended=outcome)
+        self.evaluated(initiative, recommended=outcome, what_worked=what_worked)
         services.evaluation_conclude(initiative_id=initiative.pk, actor=self.coordinator, outcome=outcome,
                                      note="Afsluttet efter evalueringen.")  # fmt: skip
         initiative.refresh_from_db()

@@ -163,6 +163,9 @@ def test_the_pdf_is_tagged_with_title_language_and_bookmarks(round_with_trials, 
     assert "/StructTreeRoot" in root
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
     assert [item.title for item in reader.outline if not isinstance(item, list)] == ["Indhold", *SECTIONS]
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"].get("/Font", {}).values()}  # fmt: skip
+    assert any("IBM-Plex-Sans" in name for name in fonts), fonts  # DKFDS's font, read from our static files
 
 
 def test_a_round_report_without_applications_still_has_every_section(round_, coordinator):
