@@ -112,8 +112,14 @@ def measure_delivery(count: int, concurrency: int, database_url: str) -> tuple[f
         while not Notification.objects.filter(emailed_at__isnull=False).exists():
             time.sleep(0.01)
         started = time.perf_counter()
-        while Notification.objects.filter(emailed_at__isnull=True).exists():
-            time.sleep(0.05)
+        pending, progress_at = count, time.monotonic()
+        while pending:
+            time.sleep(0.1)
+            now_pending = Notification.objects.filter(emailed_at__isnull=True).count()
+            if now_pending < pending:
+                pending, progress_at = now_pending, time.monotonic()
+            elif time.monotonic() - progress_at > 60:
+                raise SystemExit(f"The worker stopped delivering ({pending:,} left); see its log above.")
         elapsed = time.perf_counter() - started
     finally:
         worker.terminate()

@@ -16,7 +16,6 @@ from initiatives.models import (
 )
 from slagelse_ou.models import OrgUnit
 
-
 # A draft, or one withdrawn before it was ever submitted, is the applicant's own business.
 NEVER_SUBMITTED = Q(status=Status.DRAFT) | Q(status=Status.WITHDRAWN, submitted_at__isnull=True)
 

@@ -113,7 +113,7 @@ def line_chart(*, chart_id: str, title: str, points: Sequence[tuple[dt.date, Dec
         low, high = low - 1, high + 1
     pad = (high - low) * Decimal("0.1")
     low, high = low - pad, high + pad
-    left, right, top, bottom = 64, 90, 12, 34
+    left, right, top, bottom = 56, 16, 20, 34
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def y_of(value) -> float:
@@ -140,9 +140,9 @@ def line_chart(*, chart_id: str, title: str, points: Sequence[tuple[dt.date, Dec
         y = y_of(value)
         parts.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="{colour}" '
                      f'stroke-width="1.5" stroke-dasharray="6 4"/>')  # fmt: skip
-        parts.append(
-            f'<text x="{left + plot_w + 6}" y="{y + 4}" fill="{colour}">{escape(word)} {escape(number(value))}</text>'
-        )
+        # Inside the plot, right-aligned just above the line: never clipped at the edge.
+        parts.append(f'<text x="{left + plot_w - 4}" y="{y - 4}" text-anchor="end" fill="{colour}">'
+                     f'{escape(word)} {escape(number(value))}</text>')  # fmt: skip
     for value in (high - pad, low + pad):
         parts.append(
             f'<text x="{left - 6}" y="{y_of(value) + 4}" text-anchor="end">{escape(number(round(value, 2)))}</text>'
@@ -152,10 +152,10 @@ def line_chart(*, chart_id: str, title: str, points: Sequence[tuple[dt.date, Dec
         parts.append(f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2"/>')
         for d, v in points:
             parts.append(f'<circle cx="{x_of(d)}" cy="{y_of(v)}" r="3.5" fill="{BAR}"/>')
-        parts.append(f'<text x="{left}" y="{height - 10}">{escape(formats.date_format(first, "j. M Y"))}</text>')
+        parts.append(f'<text x="{left}" y="{height - 10}">{escape(formats.date_format(first, "j. b Y"))}</text>')
         if len(points) > 1:
             parts.append(f'<text x="{left + plot_w}" y="{height - 10}" text-anchor="end">'
-                         f'{escape(formats.date_format(last, "j. M Y"))}</text>')  # fmt: skip
+                         f'{escape(formats.date_format(last, "j. b Y"))}</text>')  # fmt: skip
     else:
         parts.append(f'<text x="{left + 8}" y="{top + 18}" fill="{MUTED}">{escape(_("Ingen målinger endnu"))}</text>')
     parts.append("</g></svg>")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative, Outcome, Pejlemaerke, Round, RuleChallenge, Status
-from initiatives.permissions import visible_initiatives
+from initiatives.permissions import can_edit, visible_initiatives
 from initiatives.search import MARK_START, MARK_STOP, SEARCH_CONFIG, search_query
 from results.charts import Chart, bar_chart, line_chart
 from results.models import (
@@ -27,7 +27,7 @@ from results.models import (
     IndicatorMeasurement,
     StatusReport,
 )
-from results.permissions import can_answer_exemptions, can_conclude, can_copy, can_evaluate, can_report
+from results.permissions import EVALUATING_STATUSES, can_conclude, can_copy
 from results.report_data import DECIDED_STATUSES, area_of_units, concluded_at_subquery, exemption_in_force_q
 
 # --- The panel on a trial's detail page -------------------------------------------------------
@@ -94,9 +94,11 @@ def results_panel(*, initiative: Initiative, user, private: bool) -> ResultsPane
         rules = list(initiative.rule_challenges.all())
         answers = {a.rule_challenge_id: a for a in ExemptionAnswer.objects.filter(rule_challenge__in=rules)}
         panel.rules = [(rule, answers.get(rule.pk)) for rule in rules]
-        panel.can_report = can_report(user, initiative)
-        panel.can_evaluate = can_evaluate(user, initiative)
-        panel.can_answer = can_answer_exemptions(user, initiative)
+        # The same rules as results.permissions, with the object permission read once.
+        editable = can_edit(user, initiative)
+        in_progress = initiative.status in EVALUATING_STATUSES
+        panel.can_report = panel.can_evaluate = in_progress and editable
+        panel.can_answer = in_progress and (editable or user.is_coordinator)
         panel.can_conclude = can_conclude(user, initiative)
     return panel
 
@@ -134,6 +136,7 @@ def knowledge_list(*, user, filters: KnowledgeFilters) -> QuerySet[Initiative]:
     query = search_query(filters.q)
     if query is None:
         return qs.order_by(F("concluded_at").desc(nulls_last=True), "-pk")
+
     def text(name: str) -> Coalesce:
         return Coalesce(name, Value(""), output_field=TextField())
 

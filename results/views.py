@@ -224,23 +224,23 @@ def report_list_view(request):
 def report_create_view(request):
     require_committee_reader(request.user)
     kind = request.POST.get("kind")
-    if kind == GeneratedReport.Kind.ROUND:
-        form, kwargs = RoundReportForm(request.POST, prefix="runde"), {"round_form": None}
-    elif kind == GeneratedReport.Kind.PORTFOLIO:
-        form, kwargs = PortfolioReportForm(request.POST, prefix="periode"), {"portfolio_form": None}
-    else:
+    forms = {GeneratedReport.Kind.ROUND: ("round_form", RoundReportForm, "runde"),
+             GeneratedReport.Kind.PORTFOLIO: ("portfolio_form", PortfolioReportForm, "periode")}  # fmt: skip
+    if kind not in forms:
         raise Http404
+    name, form_class, prefix = forms[kind]
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            report = services.report_request(actor=request.user, kind=kind, round_id=data["runde"].pk if "runde" in data
-                                             else None, date_from=data.get("fra"), date_to=data.get("til"))  # fmt: skip
+            report = services.report_request(actor=request.user, kind=kind,
+                                             round_id=data["runde"].pk if data.get("runde") else None,
+                                             date_from=data.get("fra"), date_to=data.get("til"))  # fmt: skip
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             return redirect(report)
-    kwargs = {("round_form" if kind == GeneratedReport.Kind.ROUND else "portfolio_form"): form}
-    return _report_list(request, **kwargs)
+    return _report_list(request, **{name: form})
 
 
 @login_required

@@ -71,12 +71,12 @@ def status_report_deadlines() -> QuerySet:
 
 
 def _last_status_report_day() -> list:
-    """The day of the trial's latest status report, once a StatusReport model exists
-    (issue 6). Until then reports are counted from the start only."""
+    """The day of the trial's latest status report (results.StatusReport); before the first
+    report the deadline counts from the day the trial started."""
     from django.apps import apps
 
     try:
-        model = apps.get_model("initiatives", "StatusReport")
+        model = apps.get_model("results", "StatusReport")
     except LookupError:
         return []
     latest = model.objects.filter(initiative=OuterRef("pk")).order_by("-created_at").values(day=TruncDate("created_at"))

@@ -218,3 +218,17 @@ def test_two_scans_racing_on_the_same_day_write_each_reminder_once(initiator, te
     assert sum(r.deliveries for r in results) == 40
     assert ReminderDelivery.objects.count() == 40
     assert Notification.objects.filter(reminder__isnull=False).count() == 40
+
+
+def test_a_status_report_moves_the_next_status_report_deadline(running, initiator):
+    from results.services import status_report_create
+
+    # Reported on day 20: the next report is due 4 weeks after that, not on day 28.
+    reported = START + dt.timedelta(days=20)
+    with time_machine.travel(at(reported), tick=False):
+        status_report_create(initiative_id=running.pk, actor=initiator, reported_on=reported, narrative="Godt i gang.")
+    scan(DUE)
+    assert delivered() == set()
+    next_due = reported + dt.timedelta(weeks=4)
+    scan(next_due)
+    assert delivered() == {(next_due, 0, "initiator"), (next_due, 0, "teammedlem")}

@@ -95,7 +95,9 @@ def test_only_the_owner_and_team_write_the_evaluation(client, request, running, 
 
 def test_the_coordinator_concludes_through_the_lifecycle_with_the_chosen_outcome(client, build, running, coordinator,
                                                                                 initiator, team_member):  # fmt: skip
-    build.evaluated(running, recommended="skaleret", exemptions={running.rule_challenges.get().pk: {"answer": "permanent"}})
+    build.evaluated(
+        running, recommended="skaleret", exemptions={running.rule_challenges.get().pk: {"answer": "permanent"}}
+    )
     client.force_login(coordinator)
     page = client.get(reverse("results:conclude", args=[running.pk])).content.decode()
     assert 'value="skaleret" id="id_outcome_0" checked' in page  # the team's recommendation preselected
@@ -131,7 +133,9 @@ def test_a_missing_outcome_or_reason_is_a_danish_form_error_not_a_refusal(client
     response = client.post(reverse("results:conclude", args=[running.pk]), {"outcome": "", "note": ""})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Vælg et udfald: skaleret, videreført med justering eller stoppet." in page and "Skriv en begrundelse." in page
+    assert (
+        "Vælg et udfald: skaleret, videreført med justering eller stoppet." in page and "Skriv en begrundelse." in page
+    )
 
 
 @pytest.mark.parametrize("persona", ["initiator", "team_member", "committee_member", "outsider"])

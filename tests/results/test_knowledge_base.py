@@ -40,7 +40,9 @@ def test_the_search_finds_a_trial_by_its_learnings_with_danish_stemming(client, 
 
 
 def test_the_search_also_finds_the_trials_own_text(client, knowledge):
-    assert titles(client.get(reverse("results:knowledge"), {"q": "robotstøvsuger"})) == ["Robotstøvsugere i hjemmeplejen"]
+    assert titles(client.get(reverse("results:knowledge"), {"q": "robotstøvsuger"})) == [
+        "Robotstøvsugere i hjemmeplejen"
+    ]
 
 
 def test_filters_by_outcome_pejlemaerke_and_unit(client, build, initiator, units, knowledge):

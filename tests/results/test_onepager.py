@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from initiatives import services as lifecycle
-
 from tests.results.conftest import (
     COMMENT_CANARY,
     NARRATIVE_CANARY,

@@ -116,6 +116,12 @@ def test_regenerating_orders_a_new_report_with_the_same_parameters_and_keeps_the
     assert new.generated_by == committee_member and new.regenerated_from == old
     assert new.state == GeneratedReport.State.QUEUED
     assert GeneratedReport.objects.get(pk=old.pk).state == GeneratedReport.State.DONE
+    # Both are listed, with who ordered them and when; only the finished one can be fetched.
+    listing = client.get(reverse("results:report_list")).content.decode()
+    assert listing.count(">Rundrapport: Forårsrunden</a>") == 2
+    assert str(coordinator) in listing and str(committee_member) in listing
+    assert reverse("results:report_download", args=[old.pk]) in listing
+    assert reverse("results:report_download", args=[new.pk]) not in listing
 
 
 @pytest.mark.django_db(transaction=True)

@@ -41,7 +41,9 @@ def round_with_trials(build, initiator, round_):
     build.report(running, value="30", day=timezone.localdate() - dt.timedelta(days=14))
     build.report(running, value="22.5")
     build.concluded(owner=initiator, title="Ældre hjælper ældre", outcome="stoppet", round_=round_)
-    build.decided(build.reviewed(build.submitted(owner=initiator, title="Robotstøvsugere", round_=round_)), outcome="afvis")
+    build.decided(
+        build.reviewed(build.submitted(owner=initiator, title="Robotstøvsugere", round_=round_)), outcome="afvis"
+    )
     build.submitted(owner=initiator, title="Nattevagt på tværs", round_=round_)
     return round_
 

@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,3 +109,18 @@ def test_the_team_sees_its_status_reports_on_the_detail_page(client, running, in
     page = client.get(reverse("initiatives:detail", args=[running.pk])).content.decode()
     assert NARRATIVE_CANARY in page and "Sygdom" in page and "Vikarer" in page
     assert "Dobbeltbesøg: 31,5 antal" in page
+
+
+def test_the_detail_pages_query_count_does_not_grow_with_status_reports(client, running, initiator):
+    client.force_login(initiator)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("initiatives:detail", args=[running.pk])).status_code == 200
+        return len(captured)
+
+    post_report(client, running, reported_on=(timezone.localdate() - dt.timedelta(days=20)).isoformat())
+    one = queries()
+    for days in (10, 5, 0):
+        post_report(client, running, reported_on=(timezone.localdate() - dt.timedelta(days=days)).isoformat())
+    assert queries() == one
