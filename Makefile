@@ -65,7 +65,7 @@ run: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "Chromium could not be installed; browser tests will be skipped."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) || echo "Chromium could not be installed; browser tests will be skipped."; \
 	  else echo "Chromium is not installed (apt-get install chromium); browser tests will be skipped."; fi; }
 
 test: install browser-deps
@@ -88,7 +88,9 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@$(EMBEDDED); set -e; $(PY) -m bench $(BENCH_ARGS)
+	@$(EMBEDDED); set -e; $(PY) -m bench $(BENCH_ARGS); \
+	$(PY) -m bench.reminders; \
+	$(PY) -m bench.reports
 
 stop-embedded:
 	-$(PY) -m slagelse_ou.lib.embedded stop
