@@ -53,7 +53,7 @@ class InitiativeForm(DkfdsMixin, forms.ModelForm):
         model = Initiative
         fields = [
             "title", "summary", "problem", "idea", "hypothesis", "expected_effect",
-            "pejlemaerker", "mantras", "owning_unit", "resources",
+            "pejlemaerker", "mantras", "target_group", "owning_unit", "resources",
             "start_date", "end_date", "evaluation_date", "risks",
             "round", "status_report_interval_weeks",
         ]  # fmt: skip

@@ -33,6 +33,18 @@ PUBLIC_STATUSES = (Status.APPROVED, Status.RUNNING, Status.EVALUATION, Status.CO
 EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
 
+class TargetGroup(models.TextChoices):
+    """Who the trial is for: the knowledge base is filtered by it ("er det prøvet før?")."""
+
+    CHILDREN = "boern_unge", _("Børn, unge og familier")
+    ELDERLY = "aeldre", _("Ældre")
+    DISABILITY = "handicap_psykiatri", _("Borgere med handicap eller psykisk sårbarhed")
+    EMPLOYMENT = "beskaeftigelse", _("Ledige og borgere på kanten af arbejdsmarkedet")
+    BUSINESS = "virksomheder", _("Virksomheder og foreninger")
+    ALL = "alle_borgere", _("Alle borgere")
+    STAFF = "medarbejdere", _("Medarbejdere og arbejdspladser")
+
+
 class Outcome(models.TextChoices):
     SCALED = "skaleret", _("Skaleret")
     ADJUSTED = "videreført_med_justering", _("Videreført med justering")
@@ -129,6 +141,7 @@ class Initiative(models.Model):
     end_date = models.DateField(_("slutdato"), null=True, blank=True)
     evaluation_date = models.DateField(_("evalueringsdato"), null=True, blank=True)
     risks = models.TextField(_("risici"), blank=True)
+    target_group = models.CharField(_("målgruppe"), max_length=30, choices=TargetGroup.choices, blank=True)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT)
     outcome = models.CharField(_("udfald"), max_length=30, choices=Outcome.choices, blank=True)
     decision_reason = models.TextField(_("begrundelse for afgørelse"), blank=True)

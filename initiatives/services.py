@@ -44,7 +44,7 @@ OBJECT_PERMS = ("view_initiative", "change_initiative")
 INITIATIVE_FIELDS = (
     "title", "summary", "problem", "idea", "hypothesis", "expected_effect", "owning_unit",
     "resources", "start_date", "end_date", "evaluation_date", "risks",
-    "round", "status_report_interval_weeks",
+    "round", "status_report_interval_weeks", "target_group",
 )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.forms import DATE_WIDGET, DkfdsMixin
-from initiatives.models import Outcome, Pejlemaerke, Round
+from initiatives.models import Outcome, Pejlemaerke, Round, TargetGroup
 from results.charts import number
 from results.models import ExemptionAnswer
 from slagelse_ou.lib.widgets import FastSelect
@@ -177,6 +177,8 @@ class KnowledgeFilterForm(forms.Form):
                                          empty_label=_("Alle pejlemærker"), widget=FastSelect)  # fmt: skip
     enhed = forms.ModelChoiceField(label=_("Enhed"), required=False, queryset=OrgUnit.objects.all(),
                                    empty_label=_("Alle enheder"), widget=FastSelect)  # fmt: skip
+    maalgruppe = forms.ChoiceField(label=_("Målgruppe"), required=False, widget=FastSelect,
+                                   choices=[("", _("Alle målgrupper")), *TargetGroup.choices])  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,6 +196,7 @@ class KnowledgeFilterForm(forms.Form):
             q=(data.get("q") or "").strip(), outcome=data.get("udfald") or "",
             unit=data["enhed"].pk if data.get("enhed") else None,
             pejlemaerke=data["pejlemaerke"].pk if data.get("pejlemaerke") else None,
+            target_group=data.get("maalgruppe") or "",
         )  # fmt: skip
 
 

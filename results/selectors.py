@@ -112,6 +112,7 @@ class KnowledgeFilters:
     outcome: str = ""
     unit: int | None = None
     pejlemaerke: int | None = None
+    target_group: str = ""
 
 
 def knowledge_list(*, user, filters: KnowledgeFilters) -> QuerySet[Initiative]:
@@ -133,6 +134,8 @@ def knowledge_list(*, user, filters: KnowledgeFilters) -> QuerySet[Initiative]:
         qs = qs.filter(owning_unit__path__startswith=path)
     if filters.pejlemaerke:
         qs = qs.filter(pejlemaerker=filters.pejlemaerke)
+    if filters.target_group:
+        qs = qs.filter(target_group=filters.target_group)
     query = search_query(filters.q)
     if query is None:
         return qs.order_by(F("concluded_at").desc(nulls_last=True), "-pk")

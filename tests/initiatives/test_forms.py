@@ -365,3 +365,20 @@ def test_a_refused_submission_from_the_detail_page_says_what_is_missing(client, 
     assert "Ansøgningen mangler: resumé" in response.content.decode()
     initiative.refresh_from_db()
     assert initiative.status == Status.DRAFT
+
+
+def test_the_target_group_is_saved_from_the_application_form(client, initiator):
+    from initiatives.models import Initiative
+
+    client.force_login(initiator)
+    data = {
+        "title": "Målgruppe-test", "target_group": "aeldre", "owning_unit": initiator.unit_id,
+        "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0",
+        "partners-TOTAL_FORMS": "0", "partners-INITIAL_FORMS": "0",
+        "rule_challenges-TOTAL_FORMS": "0", "rule_challenges-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client.post("/proevehandlinger/ny/", data)
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(title="Målgruppe-test")
+    assert initiative.target_group == "aeldre"
+    assert "Ældre" in client.get(initiative.get_absolute_url()).content.decode()

@@ -54,6 +54,15 @@ def test_filters_by_outcome_pejlemaerke_and_unit(client, build, initiator, units
     assert titles(client.get(reverse("results:knowledge"), {"enhed": units["jobcenter"].pk})) == []
 
 
+def test_filters_by_target_group_set_on_the_application_form(client, initiator, knowledge):
+    # Setting it through the form is tested in tests/initiatives/test_forms.py.
+    Initiative.objects.filter(pk=knowledge["scaled"].pk).update(target_group="aeldre")
+    assert titles(client.get(reverse("results:knowledge"), {"maalgruppe": "aeldre"})) == ["Spisevenner for ældre"]
+    assert titles(client.get(reverse("results:knowledge"), {"maalgruppe": "virksomheder"})) == []
+    unknown = client.get(reverse("results:knowledge"), {"maalgruppe": "ukendt"})
+    assert len(titles(unknown)) == 2  # an unknown value is ignored, not an error
+
+
 def test_htmx_filtering_swaps_only_the_results(client, knowledge):
     response = client.get(reverse("results:knowledge"), {"udfald": "skaleret"},
                           headers={"HX-Request": "true", "HX-Target": "results"})  # fmt: skip

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from initiatives import services
-from initiatives.models import Initiative, Mantra, Outcome, Pejlemaerke, TeamMember
+from initiatives.models import Initiative, Mantra, Outcome, Pejlemaerke, TargetGroup, TeamMember
 from slagelse_ou import roles
 from slagelse_ou.models import OrgUnit, User
 from slagelse_ou.services import org_unit_create, user_create
@@ -276,6 +276,7 @@ class Command(BaseCommand):
                         "end_date": start + dt.timedelta(days=180),
                         "evaluation_date": start + dt.timedelta(days=210),
                         "owning_unit": owner.unit,
+                        "target_group": rng.choice(TargetGroup.values),
                     },
                     pejlemaerker=rng.sample(pejlemaerker, k=rng.randint(1, 2)),
                     mantras=rng.sample(mantras, k=rng.randint(1, 2)),
