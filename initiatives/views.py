@@ -221,8 +221,18 @@ def transition_view(request, pk: int, action: str):
             # permission (the service refuses it as ActionForbidden): a Danish error, note kept.
             form.add_error(None, _("Vælg et udfald: skaleret, videreført med justering eller stoppet."))
             return _render_detail(request, pk, transition_form=form, failed_action=action, status=200)
+    service = services.ACTION_SERVICES[action]
+    if action == "conclude" and spec in available_transitions(initiative=initiative, user=request.user):
+        if not note.strip():
+            form.add_error(None, _("Skriv en begrundelse."))
+            return _render_detail(request, pk, transition_form=form, failed_action=action, status=200)
+        # Concluding from the page needs the team's evaluation and answered exemptions;
+        # results.services holds that rule and then calls the lifecycle service.
+        from results.services import evaluation_conclude
+
+        service = evaluation_conclude
     try:
-        services.ACTION_SERVICES[action](**kwargs)
+        service(**kwargs)
     except ActionForbidden as error:
         raise PermissionDenied(error.message) from error
     except DomainError as error:

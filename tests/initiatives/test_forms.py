@@ -382,3 +382,17 @@ def test_the_target_group_is_saved_from_the_application_form(client, initiator):
     initiative = Initiative.objects.get(title="Målgruppe-test")
     assert initiative.target_group == "aeldre"
     assert "Ældre" in client.get(initiative.get_absolute_url()).content.decode()
+
+
+def test_concluding_from_the_detail_page_needs_the_teams_evaluation(client, coordinator, initiative_in):
+    initiative = initiative_in("evaluering")
+    client.force_login(coordinator)
+
+    response = client.post(reverse("initiatives:transition", args=[initiative.pk, "conclude"]),
+                           {"note": "Vi skalerer.", "outcome": "skaleret"})  # fmt: skip
+
+    assert response.status_code == 200
+    assert "Teamet har ikke afleveret evalueringen endnu." in response.content.decode()
+    assert value(response, "note") == "Vi skalerer."
+    initiative.refresh_from_db()
+    assert initiative.status == Status.EVALUATION
