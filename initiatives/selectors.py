@@ -74,7 +74,7 @@ def initiative_list_for_user(*, user, filters: InitiativeFilters) -> QuerySet[In
 
 
 def initiative_public_list(*, filters: InitiativeFilters) -> QuerySet[Initiative]:
-    return _apply_filters(Initiative.objects.public().select_related("owning_unit"), filters)
+    return _apply_filters(Initiative.objects.public().with_list_data(), filters)
 
 
 def initiative_mine(*, user) -> QuerySet[Initiative]:
