@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from initiatives import services
-from initiatives.models import Initiative, Mantra, Outcome, Pejlemaerke, TargetGroup, TeamMember
+from criteria import services as criteria_services
+from criteria.models import ManagerEndorsement, Recommendation, Verdict
+from dialogrum import services as dialog_services
+from dialogrum.models import Visibility
+from ideas import services as idea_services
+from ideas.models import Area as IdeaArea
+from ideas.models import SubmitterKind
+from initiatives import rounds, services
+from initiatives.models import Initiative, Mantra, Outcome, Pejlemaerke, Status, TargetGroup, TeamMember
+from results import services as results_services
 from slagelse_ou import roles
 from slagelse_ou.models import OrgUnit, User
 from slagelse_ou.services import org_unit_create, user_create
@@ -186,8 +196,54 @@ NOTES = {
 }
 
 
+def _trial_create(*, owner: User, number: int, rng: random.Random, pejlemaerker: list, mantras: list,
+                  today: dt.date) -> Initiative:  # fmt: skip
+    """One complete application (a draft) from `owner`, made with the service."""
+    title, problem, indicator, unit = IDEAS[number % len(IDEAS)]
+    start = today + dt.timedelta(days=rng.randint(-300, 90))
+    return services.initiative_create(
+        owner=owner,
+        data={
+            "title": title if number < len(IDEAS) else f"{title} ({number // len(IDEAS) + 1}. runde)",
+            "summary": f"{title}. En prøvehandling fra {owner.unit}.",
+            "problem": problem,
+            "idea": f"Vi afprøver at {title[0].lower()}{title[1:]} i seks måneder.",
+            "hypothesis": f"Hvis vi gør det, falder antallet af {indicator}, fordi borgeren mødes samlet.",
+            "expected_effect": f"Færre {indicator} og en mere sammenhængende oplevelse for borgeren.",
+            "resources": "Inden for enhedens eksisterende budget; 4 timer om ugen til koordinering.",
+            "risks": "At kollegerne ikke får tid til at deltage; vi aftaler faste tidspunkter.",
+            "start_date": start,
+            "end_date": start + dt.timedelta(days=180),
+            "evaluation_date": start + dt.timedelta(days=210),
+            "owning_unit": owner.unit,
+            "target_group": rng.choice(TargetGroup.values),
+        },
+        pejlemaerker=rng.sample(pejlemaerker, k=rng.randint(1, 2)),
+        mantras=rng.sample(mantras, k=rng.randint(1, 2)),
+        indicators=[
+            {
+                "name": indicator.capitalize(),
+                "unit": unit,
+                "baseline": rng.randint(20, 60),
+                "target": rng.randint(5, 19),
+                "order": 0,
+            }
+        ],  # fmt: skip
+        partners=[{"name": "Ældrerådet", "kind": "frivillig", "contribution": "Sparring"}] if number % 3 == 0 else [],
+        rule_challenges=[
+            {
+                "rule": "Faste besøgstider i kvalitetsstandarden",
+                "kind": "standard",
+                "exemption_needed": "Fleksible tider i forsøgsperioden",
+            }
+        ]
+        if number % 4 == 0
+        else [],  # fmt: skip
+    )
+
+
 class Command(BaseCommand):
-    help = "Indlæs demodata: enheder, én bruger pr. rolle og 40+ prøvehandlinger."
+    help = "Indlæs demodata: enheder, én bruger pr. rolle, 40+ prøvehandlinger, runder, bedømmelser, idéer og dialogrum."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Kør også når DEBUG er slået fra.")
@@ -201,7 +257,13 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             users = self._people(self._units())
-            count = self._initiatives(users)
+            self._initiatives(users)
+            _rounds(users)
+            _reviews(users)
+            _results(users)
+            _citizen_ideas(users)
+            _dialogue(users)
+            count = Initiative.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Demodata indlæst: {len(users)} brugere, {count} prøvehandlinger."))
         self.stdout.write(f"Adgangskode for alle demobrugere: {DEMO_PASSWORD}")
         for username, first, last, role_names, *_ in PEOPLE:
@@ -258,50 +320,9 @@ class Command(BaseCommand):
         number = 0
         for target, how_many in PLAN:
             for _ in range(how_many):
-                title, problem, indicator, unit = IDEAS[number % len(IDEAS)]
                 owner = owners[number % len(owners)] if number else users["medarbejder"]
-                start = today + dt.timedelta(days=rng.randint(-300, 90))
-                initiative = services.initiative_create(
-                    owner=owner,
-                    data={
-                        "title": title if number < len(IDEAS) else f"{title} ({number // len(IDEAS) + 1}. runde)",
-                        "summary": f"{title}. En prøvehandling fra {owner.unit}.",
-                        "problem": problem,
-                        "idea": f"Vi afprøver at {title[0].lower()}{title[1:]} i seks måneder.",
-                        "hypothesis": f"Hvis vi gør det, falder antallet af {indicator}, fordi borgeren mødes samlet.",
-                        "expected_effect": f"Færre {indicator} og en mere sammenhængende oplevelse for borgeren.",
-                        "resources": "Inden for enhedens eksisterende budget; 4 timer om ugen til koordinering.",
-                        "risks": "At kollegerne ikke får tid til at deltage; vi aftaler faste tidspunkter.",
-                        "start_date": start,
-                        "end_date": start + dt.timedelta(days=180),
-                        "evaluation_date": start + dt.timedelta(days=210),
-                        "owning_unit": owner.unit,
-                        "target_group": rng.choice(TargetGroup.values),
-                    },
-                    pejlemaerker=rng.sample(pejlemaerker, k=rng.randint(1, 2)),
-                    mantras=rng.sample(mantras, k=rng.randint(1, 2)),
-                    indicators=[
-                        {
-                            "name": indicator.capitalize(),
-                            "unit": unit,
-                            "baseline": rng.randint(20, 60),
-                            "target": rng.randint(5, 19),
-                            "order": 0,
-                        }
-                    ],  # fmt: skip
-                    partners=[{"name": "Ældrerådet", "kind": "frivillig", "contribution": "Sparring"}]
-                    if number % 3 == 0
-                    else [],
-                    rule_challenges=[
-                        {
-                            "rule": "Faste besøgstider i kvalitetsstandarden",
-                            "kind": "standard",
-                            "exemption_needed": "Fleksible tider i forsøgsperioden",
-                        }
-                    ]
-                    if number % 4 == 0
-                    else [],  # fmt: skip
-                )
+                initiative = _trial_create(owner=owner, number=number, rng=rng, pejlemaerker=pejlemaerker,
+                                           mantras=mantras, today=today)  # fmt: skip
                 for colleague in rng.sample([c for c in colleagues if c.unit and c != owner], k=2):
                     services.team_member_add(initiative_id=initiative.pk, actor=owner, user=colleague,
                                              role=rng.choice(TeamMember.Role.values))  # fmt: skip
@@ -315,3 +336,146 @@ class Command(BaseCommand):
                     services.ACTION_SERVICES[action](**kwargs)
                 number += 1
         return Initiative.objects.count()
+
+
+# --- The rest of the portal: rounds, reviews, results, citizen ideas, dialogue -------------------
+
+
+def _rounds(users: dict[str, User]) -> None:
+    """One ansøgningsrunde open today and one already closed."""
+    today = timezone.localdate()
+    for opens, deadline in ((-200, -120), (-14, 30)):
+        closes = today + dt.timedelta(days=deadline)
+        rounds.round_create(
+            actor=users["sekretariat"],
+            data={
+                "title": f"Ansøgningsrunde med frist {closes:%d.%m.%Y}",
+                "description": "Søg om at afprøve en ny måde at løse kerneopgaven på.",
+                "opens_on": today + dt.timedelta(days=opens),
+                "application_deadline": closes,
+                "review_deadline": today + dt.timedelta(days=deadline + 30),
+                "committee_meeting_on": today + dt.timedelta(days=deadline + 45),
+            },
+        )
+
+
+def _reviews(users: dict[str, User]) -> None:
+    """Three fresh applications from Center for Ældre: endorsed by their manager, two criteria
+    reviewers (from other areas, so no conflict of interest) assigned, and both reviews submitted."""
+    rng = random.Random(2018)
+    pejlemaerker, mantras = list(Pejlemaerke.objects.all()), list(Mantra.objects.all())
+    coordinator, today = users["sekretariat"], timezone.localdate()
+    verdicts = [Verdict.MET, Verdict.MET, Verdict.PARTLY]
+    for owner_name in ("medarbejder", "medarbejder1", "medarbejder2"):
+        owner = users[owner_name]
+        initiative = _trial_create(owner=owner, number=Initiative.objects.count(), rng=rng,
+                                   pejlemaerker=pejlemaerker, mantras=mantras, today=today)  # fmt: skip
+        services.team_member_add(initiative_id=initiative.pk, actor=owner, user=users["kollega"],
+                                 role=TeamMember.Role.values[0])  # fmt: skip
+        services.ACTION_SERVICES["submit"](initiative_id=initiative.pk, actor=owner)
+        note = ""
+        if settings.MANAGER_ENDORSEMENT_ENABLED:
+            criteria_services.endorsement_record(initiative_id=initiative.pk, actor=users["leder"],
+                                                 verdict=ManagerEndorsement.Verdict.ENDORSED)  # fmt: skip
+        else:
+            note = "Ledelsens vurdering er slået fra."
+        assignments = criteria_services.reviewers_assign(
+            initiative_id=initiative.pk, actor=coordinator, reviewers=[users["bedoemmer"], users["bedoemmer2"]],
+            due_date=today + dt.timedelta(days=14), note=note,
+        )  # fmt: skip
+        for assignment in assignments:
+            criteria_services.review_declare(assignment_id=assignment.pk, actor=assignment.reviewer)
+            criteria = assignment.review.criteria_set.criteria.all()
+            scores = {}
+            for criterion in criteria:
+                verdict = rng.choice(verdicts)
+                reason = "" if verdict == Verdict.MET else "Beskrivelsen kunne være mere konkret."
+                scores[criterion.pk] = (verdict, reason)
+            criteria_services.review_save(
+                assignment_id=assignment.pk, actor=assignment.reviewer, scores=scores,
+                recommendation=Recommendation.APPROVE, submit=True,
+                comment="En god og borgernær idé; indikatoren gør effekten målbar.",
+            )  # fmt: skip
+
+
+def _results(users: dict[str, User]) -> None:
+    """Status reports on two running trials and a submitted evaluation on one in evaluation."""
+    today = timezone.localdate()
+    running = Initiative.objects.filter(status=Status.RUNNING).order_by("pk")[:2]
+    for weeks, initiative in enumerate(running, start=1):
+        indicator = initiative.indicators.order_by("order", "pk").first()
+        results_services.status_report_create(
+            initiative_id=initiative.pk, actor=initiative.owner, reported_on=today - dt.timedelta(weeks=weeks),
+            narrative="Vi er godt i gang; kollegerne tager godt imod den nye arbejdsgang.",
+            obstacles="Sygdom i teamet har forsinket opstarten en smule.",
+            measurements={indicator.pk: Decimal(indicator.baseline) - 3} if indicator else None,
+        )  # fmt: skip
+    evaluating = (
+        Initiative.objects.filter(status=Status.EVALUATION, rule_challenges__isnull=True).order_by("pk").first()
+    )
+    if evaluating is None:
+        return
+    indicator = evaluating.indicators.order_by("order", "pk").first()
+    results_services.evaluation_save(
+        initiative_id=evaluating.pk, actor=evaluating.owner, submit=True,
+        data={
+            "effect_summary": "Effekten er tydelig: færre gentagelser og mere tilfredse borgere.",
+            "what_worked": "Det faste morgenmøde og en fælles tavle.",
+            "what_did_not": "Mødet blev for langt de første uger.",
+            "advice": "Hold mødet kort og stående.",
+            "recommended_outcome": Outcome.ADJUSTED,
+            "reason": "Arbejdsgangen virker, men mødeformen skal justeres før udbredelse.",
+            "follow_up": "Vi udbreder til to enheder mere i næste kvartal.",
+        },
+        indicator_results={0: (Decimal(indicator.target), "Målet er nået.")} if indicator else None,
+    )  # fmt: skip
+
+
+def _citizen_ideas(users: dict[str, User]) -> None:
+    """Two ideas from citizens with confirmed e-mail: one published, one waiting for triage."""
+    ideas = [
+        ("Bænke langs stien ved Slagelse Lystskov", IdeaArea.NATURE, True),
+        ("Lektiecafé på biblioteket om lørdagen", IdeaArea.SCHOOL, False),
+    ]
+    for index, (title, area, publish) in enumerate(ideas, start=1):
+        idea, _token = idea_services.idea_submit(
+            data={
+                "title": title,
+                "description": f"{title}. Det vil gøre hverdagen lettere for mange i byen.",
+                "area": area,
+                "submitter_kind": SubmitterKind.CITIZEN,
+                "submitter_name": f"Demoborger {index}",
+                "email": f"idea{index}@demo.slagelse.dk",
+            }
+        )
+        idea_services.idea_confirm_email(idea_id=idea.pk)
+        if publish:
+            idea_services.idea_publish(idea_id=idea.pk, actor=users["sekretariat"])
+
+
+def _dialogue(users: dict[str, User]) -> None:
+    """A public thematic room with a thread, two replies and an upcoming dialogue meeting."""
+    room = dialog_services.room_create(
+        actor=users["politiker"], title="Fremtidens ældrepleje",
+        description="Hvordan skaber vi sammen en ældrepleje, hvor borgeren er i centrum?",
+        visibility=Visibility.PUBLIC,
+    )  # fmt: skip
+    thread = dialog_services.thread_create(
+        room_id=room.pk, author=users["sekretariat"], title="Hvad betyder mest for dig i hjemmeplejen?",
+        body="Fortæl os, hvad der gør den største forskel i hverdagen – både som borger og medarbejder.",
+    )  # fmt: skip
+    dialog_services.post_reply(thread_id=thread.pk, author=users["borger"],
+                               body="At det er de samme, der kommer, så jeg ikke skal forklare alt forfra.")  # fmt: skip
+    dialog_services.post_reply(thread_id=thread.pk, author=users["medarbejder"],
+                               body="Tid til en snak – det prøver vi nu af med faste teams.")  # fmt: skip
+    starts = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0) + dt.timedelta(days=10)
+    dialog_services.meeting_create(
+        room_id=room.pk, actor=users["politiker"],
+        data={
+            "title": "Dialogmøde om fremtidens ældrepleje",
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=2),
+            "location": "Slagelse Rådhus, mødesal 1",
+            "description": "Politikere, borgere og medarbejdere mødes om idéerne fra dialogrummet.",
+        },
+    )  # fmt: skip
