@@ -243,7 +243,9 @@ def _trial_create(*, owner: User, number: int, rng: random.Random, pejlemaerker:
 
 
 class Command(BaseCommand):
-    help = "Indlæs demodata: enheder, én bruger pr. rolle, 40+ prøvehandlinger, runder, bedømmelser, idéer og dialogrum."
+    help = (
+        "Indlæs demodata: enheder, én bruger pr. rolle, 40+ prøvehandlinger, runder, bedømmelser, idéer og dialogrum."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Kør også når DEBUG er slået fra.")
