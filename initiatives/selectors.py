@@ -42,10 +42,7 @@ def _apply_filters(qs: QuerySet[Initiative], filters: InitiativeFilters) -> Quer
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     if filters.unit:
-        from slagelse_ou.models import OrgUnit
-
-        path = OrgUnit.objects.filter(pk=filters.unit).values_list("path", flat=True).first() or "-"
-        qs = qs.filter(owning_unit__path__startswith=path)
+        qs = qs.in_unit_subtree(filters.unit)
     if filters.pejlemaerke:
         qs = qs.filter(pejlemaerker=filters.pejlemaerke)
     if filters.year:

@@ -128,10 +128,7 @@ def knowledge_list(*, user, filters: KnowledgeFilters) -> QuerySet[Initiative]:
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     if filters.unit:
-        from slagelse_ou.models import OrgUnit
-
-        path = OrgUnit.objects.filter(pk=filters.unit).values_list("path", flat=True).first() or "-"
-        qs = qs.filter(owning_unit__path__startswith=path)
+        qs = qs.in_unit_subtree(filters.unit)
     if filters.pejlemaerke:
         qs = qs.filter(pejlemaerker=filters.pejlemaerke)
     if filters.target_group:

@@ -95,6 +95,9 @@ def move(initiative, *actions, actor_by_action):
     return initiative
 
 
+COORDINATOR_ACTIONS = ("start_review", "request_changes", "approve", "reject", "conclude")
+OWNER_ACTIONS = ("submit", "start", "begin_evaluation", "withdraw")
+
 PATHS = {
     "kladde": [],
     "indsendt": ["submit"],
@@ -112,8 +115,7 @@ PATHS = {
 @pytest.fixture
 def initiative_in(draft, initiator, coordinator):
     """initiative_in("i_gang") → the draft moved into that status through the services."""
-    actors = {a: coordinator for a in ("start_review", "request_changes", "approve", "reject", "conclude")}
-    actors |= {a: initiator for a in ("submit", "start", "begin_evaluation", "withdraw")}
+    actors = {a: coordinator for a in COORDINATOR_ACTIONS} | {a: initiator for a in OWNER_ACTIONS}
 
     def _in(status: str):
         return move(draft, *PATHS[status], actor_by_action=actors)

@@ -5,11 +5,6 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def empty_rate_limits():
     # The cache is Redis (REDIS_URL: this run's own database), where the rate limit counts.
     cache.clear()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from initiatives import services
 from initiatives.models import ExternalPartner, Initiative, RuleChallenge, Status
 from slagelse_ou import roles
+from tests.conftest import COORDINATOR_ACTIONS, OWNER_ACTIONS, PATHS, move
 from tests.factories import UserFactory, make_initiative
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -344,18 +345,8 @@ def canary_titles(units, initiator, team_member, coordinator):
     status in Jobcenter (outside the manager's Center for Ældre) owned by someone else.
     Returns {title: (unit key, status)}."""
     other_owner = UserFactory(unit=units["jobcenter"], roles=[roles.MEDARBEJDER])
-    paths = {
-        "kladde": [],
-        "indsendt": ["submit"],
-        "under_bedoemmelse": ["submit", "start_review"],
-        "tilbage_til_ansoeger": ["submit", "start_review", "request_changes"],
-        "godkendt": ["submit", "approve"],
-        "afvist": ["submit", "reject"],
-        "i_gang": ["submit", "approve", "start"],
-        "evaluering": ["submit", "approve", "start", "begin_evaluation"],
-        "afsluttet": ["submit", "approve", "start", "begin_evaluation", "conclude"],
-        "trukket_tilbage": ["submit", "withdraw"],
-    }
+    # Withdrawn after submission (a manager sees that one; a never-submitted one is private).
+    paths = {**PATHS, "trukket_tilbage": ["submit", "withdraw"]}
     titles = {}
     for unit_key, owner in (("hjemmeplejen", initiator), ("jobcenter", other_owner)):
         for status in ALL_STATES:
@@ -363,15 +354,8 @@ def canary_titles(units, initiator, team_member, coordinator):
             initiative = make_initiative(owner=owner, title=title)
             if owner == initiator:
                 services.team_member_add(initiative_id=initiative.pk, actor=owner, user=team_member)
-            for action in paths[status]:
-                kwargs = {"initiative_id": initiative.pk}
-                kwargs["actor"] = coordinator if action in {"start_review", "request_changes", "approve", "reject",
-                                                            "conclude"} else owner  # fmt: skip
-                if action in {"request_changes", "approve", "reject", "withdraw", "conclude"}:
-                    kwargs["note"] = "Begrundelse"
-                if action == "conclude":
-                    kwargs["outcome"] = "skaleret"
-                services.ACTION_SERVICES[action](**kwargs)
+            actors = {a: coordinator for a in COORDINATOR_ACTIONS} | {a: owner for a in OWNER_ACTIONS}
+            move(initiative, *paths[status], actor_by_action=actors)
             titles[title] = (unit_key, status)
     return titles
 

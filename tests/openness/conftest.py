@@ -1,23 +1,3 @@
-from __future__ import annotations
+"""The openness tests share the ideas tests' fixtures (rate limits cleared, a coordinator)."""
 
-import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def empty_rate_limits():
-    # The cache is Redis (REDIS_URL: this run's own database), where the rate limit counts.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
-    return client
+from tests.ideas.conftest import coordinator_client, empty_rate_limits  # noqa: F401
