@@ -38,6 +38,9 @@ def is_applicant(user, initiative: Initiative) -> bool:
         return False
     if initiative.owner_id == user.pk:
         return True
+    team = getattr(initiative, "_prefetched_objects_cache", {}).get("team")
+    if team is not None:  # the detail page has read the team already
+        return any(member.user_id == user.pk for member in team)
     return TeamMember.objects.filter(initiative=initiative, user=user).exists()
 
 

@@ -20,10 +20,12 @@ from criteria.models import (
     Review,
     ReviewAssignment,
     ReviewScore,
+    TrialAgreement,
     Verdict,
 )
 from criteria.permissions import REVIEWER_ROLES
 from initiatives.models import Initiative, Status, TeamMember
+from slagelse_ou.lib.fold import Fold, fold_into
 from slagelse_ou.models import User
 
 
@@ -67,6 +69,42 @@ def round_criteria_set(*, initiative: Initiative) -> CriteriaSet | None:
         .first()
     )
     return review.criteria_set if review else None
+
+
+@dataclass
+class PanelRows:
+    decision: Decision | None = None
+    endorsement: ManagerEndorsement | None = None
+    assignment: ReviewAssignment | None = None
+    agreement: TrialAgreement | None = None
+
+
+def initiative_panel_rows(*, initiative: Initiative, user, private: bool) -> PanelRows:
+    """The rows of the criteria panel on a trial's page, in one query: the latest decision
+    with its reasons; for readers of the private parts also the manager's view of the
+    current submission, this user's latest assignment and the trial agreement."""
+    folds = [
+        Fold("decisions", related=("decided_by", "criteria_set"), to_attr="_panel_decision", limit=1,
+             folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),)),
+    ]  # fmt: skip
+    if private:
+        folds.append(Fold("endorsements", ManagerEndorsement.objects.filter(submission=OuterRef("submitted_at")), limit=1,
+                          related=("manager",), to_attr="_panel_endorsement"))  # fmt: skip
+        if user.is_authenticated:
+            mine = ReviewAssignment.objects.filter(reviewer=user).order_by("-assigned_at", "-pk")
+            folds.append(Fold("review_assignments", mine, to_attr="_panel_assignment", limit=1))
+        folds.append(Fold("trial_agreement", TrialAgreement.objects.all(), to_attr="_panel_agreement"))
+    fold_into(initiative, *folds)
+
+    def first(name):
+        return next(iter(getattr(initiative, name, None) or ()), None)
+
+    return PanelRows(
+        decision=first("_panel_decision"),
+        endorsement=first("_panel_endorsement") if initiative.submitted_at else None,
+        assignment=first("_panel_assignment"),
+        agreement=first("_panel_agreement"),
+    )
 
 
 def latest_decision(*, initiative: Initiative) -> Decision | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from dialogrum.models import (
@@ -22,6 +22,7 @@ from dialogrum.models import (
     Thread,
 )
 from dialogrum.permissions import MANAGE, VIEW, visible_rooms
+from slagelse_ou.lib.fold import Fold, fold_into
 from slagelse_ou.models import User
 
 
@@ -136,6 +137,22 @@ def open_reports() -> QuerySet[PostReport]:
         .select_related("reporter", "post", "post__author", "post__thread", "post__thread__room")
         .order_by("created_at", "pk")
     )
+
+
+def initiative_dialog_panel(*, user, initiative) -> dict:
+    """The dialogue panel on a trial's page in one query: the minutes the reader may see
+    (as `initiative_minutes_for_user`) and whether the trial's room is open to them."""
+    minutes = MinutesLink.objects.filter(meeting__room__in=visible_rooms(user).values("pk")).order_by(
+        "-meeting__starts_at", "-pk"
+    )
+    fold = Fold("dialog_minutes", minutes, related=("meeting", "attached_by"), to_attr="_dialog_minutes")
+    found = fold_into(
+        initiative,
+        fold,
+        has_room=Exists(Room.objects.filter(initiative=OuterRef("pk"))),
+        room_visible=Exists(visible_rooms(user).filter(initiative=OuterRef("pk"))),
+    )
+    return {"minutes": initiative._dialog_minutes, "show_room": not found["has_room"] or found["room_visible"]}
 
 
 def initiative_minutes_for_user(*, user, initiative) -> list[MinutesLink]:

@@ -3,8 +3,9 @@ the object and 403 to those who may see but not act (healthchecks' pattern)."""
 
 from __future__ import annotations
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.http import Http404
 
 from initiatives.models import (
@@ -49,6 +50,25 @@ def visible_initiatives(user, qs: InitiativeQuerySet | None = None) -> Initiativ
             below |= Q(path__startswith=path)
         condition |= Q(owning_unit__in=OrgUnit.objects.filter(below).values("pk")) & ~NEVER_SUBMITTED
     return qs.filter(condition)
+
+
+def _perm_codenames(user):
+    return InitiativeUserObjectPermission.objects.filter(user=user, content_object=OuterRef("pk")).values(
+        "permission__codename"
+    )
+
+
+def with_object_perms(qs: InitiativeQuerySet, user) -> InitiativeQuerySet:
+    """`qs` with `user`'s object permissions read in the same query (see object_perms)."""
+    if not user.is_authenticated or user.is_superuser:
+        return qs
+    return qs.annotate(_user_perms=ArraySubquery(_perm_codenames(user)))
+
+
+def _remember_perms(user, initiative: Initiative) -> None:
+    if "_user_perms" in initiative.__dict__:
+        cache = user.__dict__.setdefault("_initiative_perms", {})
+        cache[initiative.pk] = frozenset(initiative.__dict__.pop("_user_perms"))
 
 
 def object_perms(user, initiative: Initiative) -> frozenset[str]:
@@ -114,9 +134,15 @@ def can_edit(user, initiative: Initiative) -> bool:
     return "change_initiative" in object_perms(user, initiative)
 
 
-def get_initiative_for_user(user, pk: int) -> Initiative:
-    initiative = Initiative.objects.select_related("owning_unit", "owner").filter(pk=pk).first()
-    if initiative is None or not can_view(user, initiative):
+def get_initiative_for_user(user, pk: int, *, queryset: InitiativeQuerySet | None = None) -> Initiative:
+    """The initiative, with the user's object permissions read in the same query; 404 for
+    those who may not see it. `queryset` adds what the page needs (the detail page's lists)."""
+    qs = queryset if queryset is not None else Initiative.objects.select_related("owning_unit", "owner")
+    initiative = with_object_perms(qs, user).filter(pk=pk).first()
+    if initiative is None:
+        raise Http404
+    _remember_perms(user, initiative)
+    if not can_view(user, initiative):
         raise Http404
     return initiative
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, QuerySet, TextField, Value, prefetch_related_objects
+from django.db.models import Count, F, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from initiatives.models import PUBLIC_STATUSES, Initiative, InitiativeEvent, Status, TeamMember
+from initiatives.models import PUBLIC_STATUSES, Initiative, Status
 from initiatives.permissions import visible_initiatives
 from initiatives.search import search
+from slagelse_ou.lib.fold import Fold, folded, unfold
 
 SORTS = {
     "opdateret": ("-updated_at", "-id"),
@@ -88,31 +89,35 @@ def initiative_public_counts() -> dict[str, int]:
     return {status.label: counts.get(status.value, 0) for status in Status if status.value in PUBLIC_STATUSES}
 
 
-def _detail_prefetches(*, private: bool = True) -> tuple:
-    public = ("pejlemaerker", "mantras", "indicators")
-    if not private:
-        # The public page shows none of the private parts: don't fetch them.
-        return public
-    return (
-        *public,
-        "partners",
-        "rule_challenges",
-        "attachments",
-        Prefetch("team", queryset=TeamMember.objects.select_related("user", "user__unit")),
-        Prefetch("events", queryset=InitiativeEvent.objects.select_related("actor")),
+# The detail page's lists, folded into the page's one read of the row (slagelse_ou/lib/fold.py).
+PUBLIC_FOLDS = (Fold("pejlemaerker"), Fold("mantras"), Fold("indicators"))
+PRIVATE_FOLDS = (
+    Fold("partners"),
+    Fold("rule_challenges"),
+    Fold("attachments"),
+    Fold("team", related=("user", "user__unit")),
+    Fold("events", related=("actor",)),
+)
+
+
+def initiative_detail_queryset() -> QuerySet[Initiative]:
+    """For `get_initiative_for_user(…, queryset=…)`: the row with every list of the page."""
+    return folded(
+        Initiative.objects.select_related("owning_unit", "owner", "copied_from"), *PUBLIC_FOLDS, *PRIVATE_FOLDS
     )
+
+
+def initiative_detail_unfold(initiative: Initiative, *, private: bool) -> Initiative:
+    """Turn the folded lists into related objects. For a reader without access to the
+    private parts they are dropped, so no template can show them by mistake."""
+    unfold(initiative, *PUBLIC_FOLDS)
+    if private:
+        return unfold(initiative, *PRIVATE_FOLDS)
+    for fold in PRIVATE_FOLDS:
+        initiative.__dict__.pop(fold.annotation, None)
+    return unfold(initiative, *PRIVATE_FOLDS)  # each list empty
 
 
 def initiative_detail(*, pk: int) -> Initiative:
-    return (
-        Initiative.objects.select_related("owning_unit", "owner", "copied_from")
-        .prefetch_related(*_detail_prefetches())
-        .get(pk=pk)
-    )
-
-
-def initiative_detail_prefetch(*, initiative: Initiative, private: bool = True) -> Initiative:
-    """Add the detail page's related rows to an initiative already fetched and authorised
-    (`get_initiative_for_user`), so the page reads the row once."""
-    prefetch_related_objects([initiative], *_detail_prefetches(private=private))
-    return initiative
+    """The detail page's row for someone already authorised to see its private parts."""
+    return initiative_detail_unfold(initiative_detail_queryset().get(pk=pk), private=True)

@@ -32,7 +32,8 @@ from initiatives.permissions import (
 )
 from initiatives.selectors import (
     initiative_detail,
-    initiative_detail_prefetch,
+    initiative_detail_queryset,
+    initiative_detail_unfold,
     initiative_list_for_user,
     initiative_mine,
     initiative_public_list,
@@ -103,9 +104,9 @@ def _render_detail(request, pk: int, *, transition_form=None, failed_action: str
 
 @require_http_methods(["GET"])
 def detail(request, pk: int):
-    initiative = get_initiative_for_user(request.user, pk)
+    initiative = get_initiative_for_user(request.user, pk, queryset=initiative_detail_queryset())
     private = can_view_private(request.user, initiative)
-    return _render_detail(request, pk, initiative=initiative_detail_prefetch(initiative=initiative, private=private))
+    return _render_detail(request, pk, initiative=initiative_detail_unfold(initiative, private=private))
 
 
 def _bind_formsets(request, initiative=None):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.db.models import Aggregate, Avg, Count, DurationField, F, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models import Aggregate, Avg, Count, DurationField, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from initiatives.search import MARK_START, MARK_STOP, SEARCH_CONFIG, search_quer
 from results.charts import Chart, bar_chart, line_chart
 from results.models import (
     Evaluation,
-    EvaluationIndicator,
     ExemptionAnswer,
     GeneratedReport,
     IndicatorMeasurement,
@@ -29,6 +28,7 @@ from results.models import (
 )
 from results.permissions import EVALUATING_STATUSES, can_conclude, can_copy
 from results.report_data import DECIDED_STATUSES, area_of_units, concluded_at_subquery, exemption_in_force_q
+from slagelse_ou.lib.fold import Fold, fold_into
 
 # --- The panel on a trial's detail page -------------------------------------------------------
 
@@ -52,13 +52,17 @@ class ResultsPanel:
         return self.initiative.status in (Status.RUNNING, Status.EVALUATION, Status.CONCLUDED)
 
 
-def indicator_charts(*, initiative: Initiative) -> list[Chart]:
-    """One line chart per indicator with every measurement (one query; indicators are read
-    from the initiative, prefetched by the detail page)."""
+def indicator_charts(*, initiative: Initiative, measurements: list[IndicatorMeasurement] | None = None) -> list[Chart]:
+    """One line chart per indicator with every measurement (one query, or none when the
+    caller has read the measurements; indicators are read from the initiative, prefetched
+    by the detail page)."""
     points: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    rows = IndicatorMeasurement.objects.filter(indicator__initiative=initiative).values_list(
-        "indicator_id", "measured_on", "value"
-    )
+    if measurements is None:
+        rows = IndicatorMeasurement.objects.filter(indicator__initiative=initiative).values_list(
+            "indicator_id", "measured_on", "value"
+        )
+    else:
+        rows = [(m.indicator_id, m.measured_on, m.value) for m in measurements]
     for indicator_id, day, value in rows:
         points[indicator_id].append((day, value))
     return [
@@ -68,32 +72,41 @@ def indicator_charts(*, initiative: Initiative) -> list[Chart]:
     ]  # fmt: skip
 
 
+def _panel_folds(private: bool) -> list[Fold]:
+    folds = [
+        Fold("", IndicatorMeasurement.objects.all(), lookup="indicator__initiative", to_attr="_panel_measurements"),
+        Fold("evaluation", Evaluation.objects.all(), folds=(Fold("indicator_results"),), to_attr="_panel_evaluation"),
+    ]
+    if private:
+        folds += [
+            Fold("status_reports", related=("author",), folds=(Fold("measurements"),), to_attr="_panel_reports"),
+            Fold("", ExemptionAnswer.objects.all(), lookup="rule_challenge__initiative", to_attr="_panel_answers"),
+        ]
+    return folds
+
+
 def results_panel(*, initiative: Initiative, user, private: bool) -> ResultsPanel:
     """What this user may see and do of the results of `initiative`. Everyone who can open the
     page sees the measurements as charts and — once the trial is concluded — its evaluation;
-    the team's status reports, a draft evaluation and the exemption answers are private."""
+    the team's status reports, a draft evaluation and the exemption answers are private.
+    One query: the rows are folded into a read of the trial (slagelse_ou/lib/fold.py)."""
     panel = ResultsPanel(initiative=initiative, private=private, can_copy=can_copy(user, initiative))
     if not panel.shows_results:
         return panel
-    panel.charts = indicator_charts(initiative=initiative)
-    evaluation = (
-        Evaluation.objects.filter(initiative=initiative)
-        .prefetch_related(Prefetch("indicator_results", queryset=EvaluationIndicator.objects.all()))
-        .first()
-    )
+    fold_into(initiative, *_panel_folds(private))
+    panel.charts = indicator_charts(initiative=initiative, measurements=initiative._panel_measurements)
+    evaluation = next(iter(initiative._panel_evaluation), None)
     if evaluation is not None and (private or initiative.status == Status.CONCLUDED):
         panel.evaluation = evaluation
     if private:
-        panel.reports = list(
-            StatusReport.objects.filter(initiative=initiative)
-            .select_related("author")
-            .prefetch_related(
-                Prefetch("measurements", queryset=IndicatorMeasurement.objects.select_related("indicator"))
-            )
-        )
-        rules = list(initiative.rule_challenges.all())
-        answers = {a.rule_challenge_id: a for a in ExemptionAnswer.objects.filter(rule_challenge__in=rules)}
-        panel.rules = [(rule, answers.get(rule.pk)) for rule in rules]
+        indicators = {indicator.pk: indicator for indicator in initiative.indicators.all()}
+        to_indicator = IndicatorMeasurement._meta.get_field("indicator")
+        for report in initiative._panel_reports:
+            for measurement in report.measurements.all():
+                to_indicator.set_cached_value(measurement, indicators.get(measurement.indicator_id))
+        panel.reports = initiative._panel_reports
+        answers = {answer.rule_challenge_id: answer for answer in initiative._panel_answers}
+        panel.rules = [(rule, answers.get(rule.pk)) for rule in initiative.rule_challenges.all()]
         # The same rules as results.permissions, with the object permission read once.
         editable = can_edit(user, initiative)
         in_progress = initiative.status in EVALUATING_STATUSES

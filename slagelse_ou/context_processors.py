@@ -3,7 +3,5 @@ from django.conf import settings
 
 def portal(request):
     user = request.user
-    unread = 0
-    if user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+    unread = user.unread_notification_count if user.is_authenticated else 0
     return {"unread_notifications": unread, "SITE_URL": settings.SITE_URL}

@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from slagelse_ou import roles
@@ -50,6 +53,24 @@ class OrgUnit(models.Model):
         return self.path.count("/") - 2
 
 
+class PortalUserManager(UserManager):
+    def for_request(self) -> models.QuerySet:
+        """Users with what every page asks of the signed-in one, read in the same query:
+        role names, paths of managed units, unread notifications (slagelse_ou/backends.py)."""
+        unread = (
+            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.get_queryset().annotate(
+            _role_names=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
+            _managed_paths=ArraySubquery(OrgUnit.objects.filter(managers=OuterRef("pk")).order_by().values("path")),
+            _unread=Coalesce(Subquery(unread), 0),
+        )
+
+
 class User(AbstractUser):
     class DigestPreference(models.TextChoices):
         IMMEDIATE = "immediate", _("Straks")
@@ -74,21 +95,41 @@ class User(AbstractUser):
         verbose_name_plural = _("brugere")
         ordering = ["first_name", "last_name"]
 
+    objects = PortalUserManager()
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    # The three below are read once per request; `User.objects.for_request()` reads them
+    # with the user (the `_…` annotations), so a signed-in page spends no query on them.
     @cached_property
     def role_names(self) -> frozenset[str]:
-        if not self.is_authenticated:
+        if "_role_names" in self.__dict__:
+            return frozenset(self.__dict__.pop("_role_names"))
+        if not self.is_authenticated or not self.pk:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
     @cached_property
     def managed_unit_paths(self) -> list[str]:
-        """Paths of the units this user manages (read once per request)."""
+        """Paths of the units this user manages."""
+        if "_managed_paths" in self.__dict__:
+            return list(self.__dict__.pop("_managed_paths"))
         if not self.is_authenticated or not self.pk:
             return []
         return list(self.managed_units.values_list("path", flat=True))
+
+    @cached_property
+    def unread_notification_count(self) -> int:
+        if "_unread" in self.__dict__:
+            return self.__dict__.pop("_unread")
+        return self.notifications.filter(read_at__isnull=True).count()
+
+    def forget_request_data(self) -> None:
+        """After a change to roles, managed units or notifications in this request."""
+        for name in ("role_names", "managed_unit_paths", "unread_notification_count",
+                     "_role_names", "_managed_paths", "_unread"):  # fmt: skip
+            self.__dict__.pop(name, None)
 
     def has_role(self, *names: str) -> bool:
         return self.is_superuser and roles.ADMINISTRATOR in names or bool(self.role_names & set(names))

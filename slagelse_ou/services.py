@@ -146,7 +146,9 @@ def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | Non
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    user.forget_request_data()  # the page rendered next shows the new count
+    return count
 
 
 def notifications_pending_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import template
 
 from criteria.forms import EscalateForm
-from criteria.models import ManagerEndorsement, ReviewAssignment, TrialAgreement
+from criteria.models import ManagerEndorsement
 from criteria.permissions import can_endorse, can_see_reviews, is_applicant
-from criteria.selectors import current_endorsement, endorsement_pending, latest_decision
+from criteria.selectors import endorsement_pending, initiative_panel_rows
 from initiatives.models import Status
 
 register = template.Library()
@@ -22,10 +22,13 @@ def criteria_panel(context, initiative) -> dict:
     here (reviewers and coordinators reach them through their own links)."""
     user = context["request"].user
     private = bool(context.get("private"))
-    panel: dict = {"decision": latest_decision(initiative=initiative) if initiative.status != Status.DRAFT else None}
-    if not private or initiative.status == Status.DRAFT:
+    if initiative.status == Status.DRAFT:
+        return {"decision": None}
+    rows = initiative_panel_rows(initiative=initiative, user=user, private=private)
+    panel: dict = {"decision": rows.decision}
+    if not private:
         return panel
-    endorsement = current_endorsement(initiative=initiative)
+    endorsement = rows.endorsement
     pending = endorsement_pending(initiative=initiative, endorsement=endorsement)
     panel["endorsement"] = endorsement
     panel["endorsement_pending"] = pending
@@ -40,10 +43,6 @@ def criteria_panel(context, initiative) -> dict:
     if panel["can_escalate"]:
         panel["escalate_form"] = EscalateForm()
     panel["can_see_reviews"] = can_see_reviews(user)
-    panel["assignment"] = (
-        ReviewAssignment.objects.filter(initiative=initiative, reviewer=user).order_by("-assigned_at", "-pk").first()
-        if user.is_authenticated
-        else None
-    )
-    panel["agreement"] = TrialAgreement.objects.filter(initiative=initiative).first()
+    panel["assignment"] = rows.assignment
+    panel["agreement"] = rows.agreement
     return panel

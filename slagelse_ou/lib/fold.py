@@ -1,0 +1,169 @@
+"""Fold a row's small child lists into the row's own query.
+
+`prefetch_related` reads each child list with a query of its own. A detail page shows one
+row with many short lists (pejlemærker, indicators, team, history …), so it paid one query
+per list. A `Fold` reads a list as a JSON array inside the parent's SELECT instead
+(`ARRAY(SELECT jsonb_build_object(…) …)`), and `unfold` turns each array back into model
+instances, stored exactly where `prefetch_related` stores them: templates and code that call
+`initiative.team.all()` read the same objects without a query.
+
+    qs = folded(Initiative.objects.filter(pk=pk), Fold("indicators"),
+                Fold("team", related=("user", "user__unit")))
+    initiative = unfold(qs.get(), *folds)
+
+Only for lists that are short by nature: the whole list travels in the parent row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import models
+from django.db.models import F, OuterRef, QuerySet
+from django.db.models.functions import Cast, JSONObject
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A child list of the parent: `relation` is the name the parent reads it by
+    (`initiative.indicators`); `queryset` filters and orders it (default: all, in the
+    model's ordering); `related` follows foreign keys like `select_related`; `folds` fold
+    the children's own lists; `to_attr` stores a plain list instead of the manager cache.
+    A list the parent has no relation for names `lookup`, the path from the queryset's
+    model to the parent (`Fold("", IndicatorMeasurement.objects.all(),
+    lookup="indicator__initiative", to_attr="measurements")`)."""
+
+    relation: str
+    queryset: QuerySet | None = None
+    related: tuple[str, ...] = ()
+    folds: tuple[Fold, ...] = field(default_factory=tuple)
+    to_attr: str | None = None
+    lookup: str | None = None
+    limit: int | None = None  # the first rows only (a queryset cannot be sliced, then filtered)
+
+    @property
+    def annotation(self) -> str:
+        return f"_fold_{self.to_attr or self.relation}"
+
+
+def _link(parent: type[models.Model], fold: Fold) -> tuple[type[models.Model], str]:
+    """The child model and the lookup from the child back to one parent row."""
+    if fold.lookup:
+        if fold.queryset is None or not fold.to_attr:
+            raise ValueError("A Fold with a lookup needs a queryset and a to_attr")
+        return fold.queryset.model, fold.lookup
+    descriptor = parent._meta.get_field(fold.relation)
+    if descriptor.many_to_many and not descriptor.auto_created:  # forward M2M on the parent
+        return descriptor.related_model, descriptor.related_query_name()
+    if descriptor.auto_created and (descriptor.one_to_many or descriptor.many_to_many or descriptor.one_to_one):
+        return descriptor.related_model, descriptor.field.name  # reverse FK / M2M / one-to-one
+    raise ValueError(f"{parent.__name__}.{fold.relation} is not a reverse or many-to-many relation")
+
+
+def _value(model_field: models.Field, path: str):
+    # Decimals travel as text: JSON numbers would come back as floats.
+    if isinstance(model_field, models.DecimalField):
+        return Cast(F(path), models.TextField())
+    return F(path)
+
+
+def _object(model: type[models.Model], prefix: str = "", related: tuple[str, ...] = ()) -> dict:
+    # Generated columns (a search vector) stay out: derived, and the page has no use for them.
+    values = {f.attname: _value(f, prefix + f.attname) for f in model._meta.concrete_fields if not f.generated}
+    for name in {path.split("__", 1)[0] for path in related}:
+        deeper = tuple(path.split("__", 1)[1] for path in related if path.startswith(f"{name}__"))
+        target = model._meta.get_field(name).related_model
+        values[f"@{name}"] = JSONObject(**_object(target, f"{prefix}{name}__", deeper))
+    return values
+
+
+def _subquery(parent: type[models.Model], fold: Fold) -> ArraySubquery:
+    child, lookup = _link(parent, fold)
+    qs = fold.queryset if fold.queryset is not None else child._default_manager.all()
+    values = _object(child, related=fold.related)
+    for inner in fold.folds:
+        values[f"@@{inner.annotation}"] = _subquery(child, inner)
+    qs = qs.filter(**{lookup: OuterRef("pk")})
+    if fold.limit is not None:
+        qs = qs[: fold.limit]
+    return ArraySubquery(qs.values(json=JSONObject(**values)))
+
+
+def folded(qs: QuerySet, *folds: Fold) -> QuerySet:
+    """`qs` with each fold's list as an array column (read them back with `unfold`)."""
+    return qs.annotate(**{fold.annotation: _subquery(qs.model, fold) for fold in folds})
+
+
+def _instance(model: type[models.Model], data: dict, using: str) -> models.Model:
+    fields = [f for f in model._meta.concrete_fields if f.attname in data]
+    values = [None if data[f.attname] is None else f.to_python(data[f.attname]) for f in fields]
+    instance = model.from_db(using, [f.attname for f in fields], values)
+    for key, nested in data.items():
+        if key.startswith("@@"):
+            continue
+        if key.startswith("@"):
+            relation = model._meta.get_field(key[1:])
+            target = relation.related_model
+            pk = nested.get(target._meta.pk.attname) if nested else None
+            relation.set_cached_value(instance, _instance(target, nested, using) if pk is not None else None)
+    return instance
+
+
+def _store(instance: models.Model, fold: Fold, children: list[models.Model]) -> None:
+    if fold.to_attr:
+        setattr(instance, fold.to_attr, children)
+        return
+    descriptor = type(instance)._meta.get_field(fold.relation)
+    if descriptor.one_to_one:  # `instance.trial_agreement`: the row, or DoesNotExist as usual
+        descriptor.set_cached_value(instance, children[0] if children else None)
+        return
+    manager = getattr(instance, fold.relation)
+    cache_name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    qs = manager.get_queryset()
+    qs._result_cache = children
+    qs._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[cache_name] = qs
+
+
+def _unfold_rows(parent: type[models.Model], instance: models.Model, fold: Fold, rows: list | None, using: str):
+    child, _ = _link(parent, fold)
+    descriptor = None if fold.lookup else parent._meta.get_field(fold.relation)
+    # The child's FK to this parent, cached so `child.initiative` needs no query.
+    back = (
+        descriptor.field if descriptor is not None and descriptor.auto_created and not descriptor.many_to_many else None
+    )
+    children = []
+    for data in rows or []:
+        item = _instance(child, data, using)
+        if back is not None:
+            back.set_cached_value(item, instance)
+        for inner in fold.folds:
+            _unfold_rows(child, item, inner, data.get(f"@@{inner.annotation}"), using)
+        children.append(item)
+    _store(instance, fold, children)
+
+
+def unfold(instance: models.Model, *folds: Fold) -> models.Model:
+    """Turn the arrays `folded` added into child instances, cached as `prefetch_related`
+    caches them (or as a list on `to_attr`)."""
+    using = instance._state.db or "default"
+    for fold in folds:
+        rows = instance.__dict__.pop(fold.annotation, None)
+        _unfold_rows(type(instance), instance, fold, rows, using)
+    return instance
+
+
+def fold_into(instance: models.Model, *folds: Fold, **annotations) -> dict:
+    """Read `folds` (and any plain `annotations`) for one row already in hand, in one query,
+    and store them on it. Returns the annotations' values."""
+    qs = type(instance)._default_manager.filter(pk=instance.pk).order_by()
+    values = list(annotations)
+    qs = folded(qs, *folds).annotate(**annotations).values(*values, *(fold.annotation for fold in folds))
+    row = qs.first() or {}
+    using = instance._state.db or "default"
+    for fold in folds:
+        _unfold_rows(type(instance), instance, fold, row.get(fold.annotation), using)
+    return {name: row.get(name) for name in values}
