@@ -79,3 +79,4 @@ def test_the_detail_page_reads_as_many_queries_with_a_big_team_and_a_long_histor
     big = queries(client, url)
 
     assert big == small
+    assert big <= 12
