@@ -347,8 +347,8 @@ def report_params(*, kind: str, round_id: int | None = None, date_from: dt.date 
 
 def _enqueue(report_id: int) -> None:
     """Hand the report to a worker once the row is committed. robust=True and retry=False:
-    a dead broker must not fail the request; the report then waits as "Venter" and can be
-    ordered again from its page (report_regenerate)."""
+    a dead broker must not fail the request; the report then waits as "Venter" until the
+    beat sweep (results.tasks.reports_sweep) hands it over, or it is ordered again."""
     from results.tasks import report_generate
 
     transaction.on_commit(lambda: report_generate.apply_async(kwargs={"report_id": report_id}, retry=False),
@@ -385,6 +385,15 @@ def _claimable(qs):
     return qs.filter(
         Q(state=GeneratedReport.State.QUEUED) | Q(state=GeneratedReport.State.RUNNING, claimed_at__lt=stale)
     )
+
+
+def reports_pending_ids(*, older_than_seconds: int = 60, limit: int = 50) -> list[int]:
+    """Reports nobody is generating: never handed to a worker (the broker was down when they
+    were ordered) or held by a worker that died (lease expired). The beat sweep re-queues
+    them; the claim in report_generate keeps a report from being made twice."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    qs = _claimable(GeneratedReport.objects.filter(created_at__lt=cutoff)).order_by("created_at", "pk")
+    return list(qs.values_list("pk", flat=True)[:limit])
 
 
 def report_generate(*, report_id: int) -> bool:

@@ -47,6 +47,8 @@ beat_schedule.update(
     {
         "ideas-retention": {"task": "ideas.tasks.ideas_retention", "schedule": crontab(minute=30, hour=3)},
         "ideas-mail-sweep": {"task": "ideas.tasks.ideas_mail_sweep", "schedule": 300.0},
+        # Reports ordered while the broker was down, or whose worker died (results/tasks.py).
+        "reports-sweep": {"task": "results.tasks.reports_sweep", "schedule": 120.0},
     }
 )
 

@@ -148,3 +148,25 @@ def test_a_real_worker_generates_the_ordered_report_while_the_page_polls_its_pro
     download = client.get(reverse("results:report_download", args=[report.pk]))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_ordered_while_the_broker_was_down_is_made_by_the_beat_sweep(round_, coordinator, private_storage):
+    from results.tasks import reports_sweep
+    from tests.celery_worker import broker_at
+
+    with broker_at("redis://127.0.0.1:1/0"):  # nothing listens there: the hand-over fails quietly
+        report = order(round_, coordinator)
+    assert GeneratedReport.objects.get(pk=report.pk).state == GeneratedReport.State.QUEUED
+    assert services.reports_pending_ids() == []  # just ordered: the on-commit hand-over may still come
+
+    GeneratedReport.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert services.reports_pending_ids() == [report.pk]
+    with running_worker() as log:
+        reports_sweep.delay()  # what beat runs every two minutes
+        log.wait_for(lambda log: log.of("results.tasks.report_generate"), timeout=60)
+
+    assert log.of("results.tasks.reports_sweep")[0].retval == 1
+    report.refresh_from_db()
+    assert report.state == GeneratedReport.State.DONE and report.pages >= 8
+    assert services.reports_pending_ids() == []  # done: the next sweep hands over nothing
