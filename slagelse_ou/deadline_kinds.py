@@ -127,3 +127,23 @@ def review_deadlines() -> QuerySet:
         deadline_object_id=F("pk"), deadline_due_on=F("due_date"), deadline_initiative_id=F("initiative_id"),
         deadline_title=F("initiative__title"), deadline_user_id=F("reviewer_id"),
     )  # fmt: skip
+
+
+@deadline_kind("runde_bedoemmelse", _("bedømmelsen i ansøgningsrunden"), url=_review_url, escalate_to_manager=False)
+def round_review_deadlines() -> QuerySet:
+    """A round's own review deadline (Round.review_deadline), for each open assignment on an
+    application in the round whose own due date is later: the reviewer must finish before
+    the round's deadline, which their assignment alone would not remind them of. When the
+    assignment is due first, its own reminders (`bedoemmelse`) come first and suffice."""
+    from criteria.models import ReviewAssignment
+
+    qs = ReviewAssignment.objects.filter(
+        decision__isnull=True,
+        state__in=[ReviewAssignment.State.ASSIGNED, ReviewAssignment.State.DECLARED],
+        initiative__round__review_deadline__lt=F("due_date"),
+    )
+    return qs.values(
+        deadline_object_id=F("pk"), deadline_due_on=F("initiative__round__review_deadline"),
+        deadline_initiative_id=F("initiative_id"), deadline_title=F("initiative__title"),
+        deadline_user_id=F("reviewer_id"),
+    )  # fmt: skip

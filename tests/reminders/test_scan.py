@@ -232,3 +232,35 @@ def test_a_status_report_moves_the_next_status_report_deadline(running, initiato
     next_due = reported + dt.timedelta(weeks=4)
     scan(next_due)
     assert delivered() == {(next_due, 0, "initiator"), (next_due, 0, "teammedlem")}
+
+
+def test_a_reviewer_is_reminded_of_the_rounds_review_deadline_when_it_comes_before_the_assignments(
+    initiator, reviewer, coordinator, manager
+):
+    from criteria.models import ReviewAssignment
+
+    round_ = Round.objects.create(title="Forårsrunden 2027", opens_on=START - dt.timedelta(days=30),
+                                  application_deadline=START - dt.timedelta(days=1),
+                                  review_deadline=START + dt.timedelta(days=10),
+                                  committee_meeting_on=START + dt.timedelta(days=20))  # fmt: skip
+    late = trial(owner=initiator, day=START, status=Status.IN_REVIEW, round=round_)
+    early = trial(owner=initiator, day=START, status=Status.IN_REVIEW, round=round_)
+    outside = trial(owner=initiator, day=START, status=Status.IN_REVIEW)
+    ReviewAssignment.objects.create(initiative=late, reviewer=reviewer, assigned_by=coordinator,
+                                    due_date=START + dt.timedelta(days=30))  # fmt: skip
+    ReviewAssignment.objects.create(initiative=early, reviewer=reviewer, assigned_by=coordinator,
+                                    due_date=START + dt.timedelta(days=5))  # fmt: skip
+    ReviewAssignment.objects.create(initiative=outside, reviewer=reviewer, assigned_by=coordinator,
+                                    due_date=START + dt.timedelta(days=30))  # fmt: skip
+
+    for offset in (-4, 7, 10):
+        scan(START + dt.timedelta(days=offset))
+
+    rows = ReminderDelivery.objects.filter(kind="runde_bedoemmelse")
+    assert set(rows.values_list("recipient__username", "offset_days", "due_on")) == {
+        ("bedoemmer", 14, START + dt.timedelta(days=10)),
+        ("bedoemmer", 3, START + dt.timedelta(days=10)),
+        ("bedoemmer", 0, START + dt.timedelta(days=10)),
+    }
+    assert set(rows.values_list("initiative_id", flat=True)) == {late.pk}  # not the early one, nor outside
+    assert not rows.filter(recipient=manager).exists()
