@@ -25,6 +25,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from dialogrum.ical import escape_text, fold  # the portal's RFC 5545 rules, in one place
@@ -39,48 +40,48 @@ CHUNK = 1000
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str
+    type: str  # marked for translation: shown on /aabne-data/ in the reader's language
     description: str
 
 
 INITIATIVE_FIELDS = (
-    Field("id", "heltal", "Prøvehandlingens nummer i portalen."),
-    Field("url", "tekst (URL)", "Prøvehandlingens offentlige side."),
-    Field("titel", "tekst", "Titel."),
-    Field("resume", "tekst", "Kort resumé."),
-    Field("borgerens_problem", "tekst", "Det problem hos borgerne, prøvehandlingen skal løse."),
-    Field("ide", "tekst", "Idéen."),
-    Field("hypotese", "tekst", "Hypotesen: hvis vi gør …, så forventer vi …, fordi …"),
-    Field("forventet_effekt", "tekst", "Forventet effekt for borgerne."),
-    Field("status", "kode", "godkendt, i_gang, evaluering eller afsluttet."),
-    Field("status_tekst", "tekst", "Status på dansk."),
-    Field("udfald", "kode", "skaleret, videreført_med_justering, stoppet – tom indtil prøvehandlingen er afsluttet."),
-    Field("udfald_tekst", "tekst", "Udfald på dansk."),
-    Field("enhed", "tekst", "Ansvarlig organisatorisk enhed."),
-    Field("enhed_id", "heltal", "Enhedens nummer (samme som i Atom-feedet pr. enhed)."),
-    Field("pejlemaerker", "liste af tekst", "De pejlemærker, prøvehandlingen understøtter (CSV: adskilt af “ | ”)."),
-    Field("mantraer", "liste af tekst", "De mantraer, prøvehandlingen understøtter (CSV: adskilt af “ | ”)."),
-    Field("indikatorer", "liste af objekter", "Indikatorer med navn, maaleenhed, udgangspunkt og maal "
-                                              "(CSV: “navn [enhed]: udgangspunkt → mål”, adskilt af “ | ”)."),
-    Field("startdato", "dato (ÅÅÅÅ-MM-DD)", "Planlagt start."),
-    Field("slutdato", "dato (ÅÅÅÅ-MM-DD)", "Planlagt slut."),
-    Field("evalueringsdato", "dato (ÅÅÅÅ-MM-DD)", "Planlagt evaluering."),
-    Field("afgjort", "tidspunkt (ISO 8601)", "Hvornår ansøgningen blev godkendt."),
-    Field("opdateret", "tidspunkt (ISO 8601)", "Seneste ændring."),
+    Field("id", _("heltal"), _("Prøvehandlingens nummer i portalen.")),
+    Field("url", _("tekst (URL)"), _("Prøvehandlingens offentlige side.")),
+    Field("titel", _("tekst"), _("Titel.")),
+    Field("resume", _("tekst"), _("Kort resumé.")),
+    Field("borgerens_problem", _("tekst"), _("Det problem hos borgerne, prøvehandlingen skal løse.")),
+    Field("ide", _("tekst"), _("Idéen.")),
+    Field("hypotese", _("tekst"), _("Hypotesen: hvis vi gør …, så forventer vi …, fordi …")),
+    Field("forventet_effekt", _("tekst"), _("Forventet effekt for borgerne.")),
+    Field("status", _("kode"), _("godkendt, i_gang, evaluering eller afsluttet.")),
+    Field("status_tekst", _("tekst"), _("Status på dansk.")),
+    Field("udfald", _("kode"), _("skaleret, videreført_med_justering, stoppet – tom indtil prøvehandlingen er afsluttet.")),
+    Field("udfald_tekst", _("tekst"), _("Udfald på dansk.")),
+    Field("enhed", _("tekst"), _("Ansvarlig organisatorisk enhed.")),
+    Field("enhed_id", _("heltal"), _("Enhedens nummer (samme som i Atom-feedet pr. enhed).")),
+    Field("pejlemaerker", _("liste af tekst"), _("De pejlemærker, prøvehandlingen understøtter (CSV: adskilt af “ | ”).")),
+    Field("mantraer", _("liste af tekst"), _("De mantraer, prøvehandlingen understøtter (CSV: adskilt af “ | ”).")),
+    Field("indikatorer", _("liste af objekter"), _("Indikatorer med navn, maaleenhed, udgangspunkt og maal "
+                                                "(CSV: “navn [enhed]: udgangspunkt → mål”, adskilt af “ | ”).")),
+    Field("startdato", _("dato (ÅÅÅÅ-MM-DD)"), _("Planlagt start.")),
+    Field("slutdato", _("dato (ÅÅÅÅ-MM-DD)"), _("Planlagt slut.")),
+    Field("evalueringsdato", _("dato (ÅÅÅÅ-MM-DD)"), _("Planlagt evaluering.")),
+    Field("afgjort", _("tidspunkt (ISO 8601)"), _("Hvornår ansøgningen blev godkendt.")),
+    Field("opdateret", _("tidspunkt (ISO 8601)"), _("Seneste ændring.")),
 )  # fmt: skip
 
 IDEA_FIELDS = (
-    Field("id", "heltal", "Idéens nummer i portalen."),
-    Field("url", "tekst (URL)", "Idéens offentlige side."),
-    Field("titel", "tekst", "Titel."),
-    Field("beskrivelse", "tekst", "Beskrivelse."),
-    Field("omraade", "kode", "Område (fx aeldre_sundhed)."),
-    Field("omraade_tekst", "tekst", "Område på dansk."),
-    Field("indsendt_af", "kode", "borger, virksomhed, forening eller andet – aldrig hvem."),
-    Field("status", "kode", "offentliggjort, omdannet (blevet til en prøvehandling) eller sammenlagt."),
-    Field("status_tekst", "tekst", "Status på dansk."),
-    Field("proevehandling_url", "tekst (URL)", "Prøvehandlingen, idéen er blevet til, når den er offentlig."),
-    Field("offentliggjort", "tidspunkt (ISO 8601)", "Hvornår idéen blev offentliggjort."),
+    Field("id", _("heltal"), _("Idéens nummer i portalen.")),
+    Field("url", _("tekst (URL)"), _("Idéens offentlige side.")),
+    Field("titel", _("tekst"), _("Titel.")),
+    Field("beskrivelse", _("tekst"), _("Beskrivelse.")),
+    Field("omraade", _("kode"), _("Område (fx aeldre_sundhed).")),
+    Field("omraade_tekst", _("tekst"), _("Område på dansk.")),
+    Field("indsendt_af", _("kode"), _("borger, virksomhed, forening eller andet – aldrig hvem.")),
+    Field("status", _("kode"), _("offentliggjort, omdannet (blevet til en prøvehandling) eller sammenlagt.")),
+    Field("status_tekst", _("tekst"), _("Status på dansk.")),
+    Field("proevehandling_url", _("tekst (URL)"), _("Prøvehandlingen, idéen er blevet til, når den er offentlig.")),
+    Field("offentliggjort", _("tidspunkt (ISO 8601)"), _("Hvornår idéen blev offentliggjort.")),
 )  # fmt: skip
 
 # A cell beginning with one of these is run as a formula by Excel, LibreOffice and Google

@@ -184,6 +184,15 @@ def test_the_schema_is_documented_in_docs_and_on_the_open_data_page(client):
         assert f"<code>{field.name}</code>" in page
 
 
+def test_the_open_data_page_describes_the_fields_in_the_readers_language(client):
+    danish = client.get(reverse("openness:index"), headers={"Accept-Language": "da"}).content.decode()
+    english = client.get(reverse("openness:index"), headers={"Accept-Language": "en"}).content.decode()
+
+    assert "<td>heltal</td><td>Prøvehandlingens nummer i portalen.</td>" in danish
+    assert "<td>integer</td><td>The trial&#x27;s number in the portal.</td>" in english
+    assert "<code>borgerens_problem</code>" in english  # the data's own names stay Danish
+
+
 def test_the_export_stays_at_a_fixed_number_of_queries_however_many_trials(
     client, initiator, django_assert_max_num_queries
 ):
