@@ -16,12 +16,6 @@ from tests.criteria.helpers import due, submit_review
 from tests.factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The personas are created with passwords; PBKDF2 at full strength costs ~0.3 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def second_reviewer(units):
     return UserFactory(username="bedoemmer2", first_name="Sofie", last_name="Berg", unit=units["omraade"],

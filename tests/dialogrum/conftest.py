@@ -33,8 +33,6 @@ PERSONAS = [
 
 @pytest.fixture(autouse=True)
 def _dialogrum_settings(settings):
-    # The world has ten users; the production hasher costs ~0.5 s each on this machine.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DIALOGRUM_EDIT_WINDOW_MINUTES = 15
     settings.DIALOGRUM_POSTS_PER_PAGE = 20
     settings.DIALOGRUM_MEETING_REMINDER_HOURS = 24

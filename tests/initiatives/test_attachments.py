@@ -20,12 +20,6 @@ LINUX_ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 REFUSED_TYPE = "Filtypen er ikke tilladt. Tilladte typer:"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Personas are created with a password; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def storage_dir(settings, tmp_path):
     """The private storage, moved to a temporary directory for the test."""

@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DECISIONS = {"approve", "reject", "request_changes", "withdraw"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def submitted(initiator, team_member, coordinator):
     """A fresh submitted initiative per call (each race needs its own)."""

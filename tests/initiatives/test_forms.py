@@ -12,12 +12,6 @@ from initiatives import services
 from initiatives.models import Initiative, Mantra, Pejlemaerke, Status
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Personas are created with a password; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class _FormValues(HTMLParser):
     """What a browser would send back from the page: name → list of values."""
 

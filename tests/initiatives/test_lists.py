@@ -34,12 +34,6 @@ PUBLIC = reverse("initiatives:public_list")
 THIS_YEAR = timezone.localdate().year
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Personas are created with a password; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def add_rows(*, owner, unit, n: int, status: str = Status.RUNNING, prefix: str = "Række") -> list[Initiative]:
     """Bulk rows for list tests (the lifecycle itself is tested through the services elsewhere)."""
     rows = Initiative.objects.bulk_create(

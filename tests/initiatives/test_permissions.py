@@ -117,12 +117,6 @@ PAGE_VIEWS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Personas are created with a password; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def private_storage(settings, tmp_path):
     """Uploaded files go to a temporary directory, not the development media folder."""

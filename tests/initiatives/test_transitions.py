@@ -53,12 +53,6 @@ NOTE = "Fordi ansøgningen er gennemarbejdet."
 DELIVER = "slagelse_ou.tasks.notification_deliver"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    # Every persona is a user with a password; the default PBKDF2 costs ~0.3–0.7 s each here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def broker():
     """The real broker's queue, empty at the start; `queued_tasks()` reads what was sent."""

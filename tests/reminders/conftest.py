@@ -1,8 +1,8 @@
 """Real Redis, real Celery workers, real PostgreSQL — no eager mode, no mocks.
 
-- `celery_worker`: a worker thread (celery.contrib.testing.worker) on the Redis database
-  given by REDIS_URL; the tests using it are transactional, because the worker sees only
-  committed rows.
+- `celery_worker`: the embedded worker thread of tests/celery_worker.py (`running_worker`)
+  on the Redis database given by REDIS_URL; the tests using it are transactional, because
+  the worker sees only committed rows.
 - `subprocess_worker`: a `celery -A slagelse_ou worker` process on the same broker and the
   test database, killable with SIGKILL; it e-mails through tests.reminders.mailbackend.
 - `private_redis`: a redis-server of our own on a free port, so a test can stop the broker.
@@ -10,14 +10,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -26,14 +24,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import redis
-from celery.contrib.testing.worker import TestWorkController, setup_app_for_worker
-from celery.signals import task_postrun
-from celery.worker import state as worker_state
 from django.conf import settings
-from django.db import connections
-from kombu import pools as kombu_pools
 
 from slagelse_ou.celery import app
+from tests.celery_worker import running_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -60,69 +54,15 @@ def _flush_broker(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def _reset_producer_pools() -> None:
-    # kombu keeps its pools in a process-wide registry keyed by connection: clear it, or
-    # the next lookup for a URL hands back the pool closed here.
-    kombu_pools.reset()
-    app._pool = None
-    with contextlib.suppress(AttributeError, KeyError):
-        app.__dict__["amqp"]._producer_pool = None
-
-
-@contextlib.contextmanager
-def broker(url: str):
-    """Point this process's Celery app (producer and test workers) at another broker."""
-    old = app.conf.broker_url
-    app.conf.broker_url = url
-    _reset_producer_pools()
-    try:
-        yield
-    finally:
-        app.conf.broker_url = old
-        _reset_producer_pools()
-
-
-def _close_worker_connections(**_kwargs) -> None:
-    # Sent in the worker thread: close its own database connection after each task, so no
-    # connection outlives the thread (a flush or DROP DATABASE would wait for it).
-    connections.close_all()
-
-
-@contextlib.contextmanager
-def worker_threads(*hostnames: str):
-    """Real workers (celery.contrib.testing.worker's TestWorkController) in threads.
-
-    Use one: embedded workers share the process's event loop, so two in one process
-    trip over each other's sockets — two workers are two processes (`subprocess_workers`)."""
-    setup_app_for_worker(app, "INFO", None)
-    task_postrun.connect(_close_worker_connections, weak=False)
-    workers, threads = [], []
-    for hostname in hostnames:
-        worker = TestWorkController(
-            app=app, concurrency=1, hostname=hostname, pool="solo", loglevel="INFO", logfile=None,
-            ready_callback=None, without_heartbeat=True, without_mingle=True, without_gossip=True,
-        )  # fmt: skip
-        thread = threading.Thread(target=worker.start, daemon=True)
-        thread.start()
-        worker.ensure_started()
-        workers.append(worker)
-        threads.append(thread)
-    try:
-        yield workers
-    finally:
-        worker_state.should_terminate = 0
-        for thread in threads:
-            thread.join(30)
-        worker_state.should_terminate = None
-        task_postrun.disconnect(_close_worker_connections)
-        assert not any(thread.is_alive() for thread in threads), "a worker thread did not stop"
-
-
 @pytest.fixture
 def celery_worker(transactional_db):
+    # One embedded worker only: embedded workers share the process's event loop, so two in
+    # one process trip over each other's sockets — two workers are two processes
+    # (`subprocess_workers`). The flush also drops unacknowledged messages, which the
+    # worker's own queue purge leaves.
     _flush_broker(app.conf.broker_url)
-    with worker_threads("reminders-test@localhost") as [worker]:
-        yield worker
+    with running_worker() as log:
+        yield log
 
 
 def test_database_url() -> str:

@@ -16,8 +16,9 @@ from django.utils import timezone
 from initiatives.models import Initiative, Status
 from slagelse_ou.models import Notification
 from slagelse_ou.tasks import notifications_sweep
+from tests.celery_worker import broker_at, running_worker
 from tests.factories import make_initiative
-from tests.reminders.conftest import broker, wait_for, worker_threads
+from tests.reminders.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_submission_succeeds_with_redis_down_and_its_notifications_arrive_when_redis_returns(
     private_redis, client, initiator, team_member, coordinator
 ):
-    with broker(private_redis.url):
+    with broker_at(private_redis.url):
         draft = make_initiative(owner=initiator)
         client.force_login(initiator)
         before = set(Notification.objects.values_list("pk", flat=True))
@@ -45,7 +46,7 @@ def test_a_submission_succeeds_with_redis_down_and_its_notifications_arrive_when
 
         private_redis.start()  # the broker is back (empty: the hand-off never reached it)
         with (
-            worker_threads("outbox-test@localhost"),
+            running_worker(),
             time_machine.travel(timezone.now() + dt.timedelta(minutes=2), tick=True),
         ):
             notifications_sweep.delay()  # what beat runs every minute

@@ -36,11 +36,6 @@ NARRATIVE_CANARY = "KANARIE-STATUSRAPPORT"
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     """Generated reports are written to a temporary private storage."""
     settings.STORAGES = {

@@ -16,12 +16,6 @@ LOGIN = reverse("login")
 WRONG = "Indtast venligst korrekt brugernavn og adgangskode."
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The production hasher costs ~0.5 s per login on this machine; the flow is what is tested.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def employee(db):
     return UserFactory(username="medarbejder1", email="medarbejder1@slagelse.dk", roles=[roles.MEDARBEJDER])

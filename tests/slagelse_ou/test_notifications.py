@@ -31,11 +31,6 @@ DELIVER = notification_deliver.name
 SWEEP = notifications_sweep.name
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def delivered_ids(log) -> list[int]:
     return [run.kwargs["notification_id"] for run in log.of(DELIVER)]
 
