@@ -6,3 +6,17 @@ class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Prøvehandlinger")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from initiatives.models import Pejlemaerke
+        from initiatives.selectors import initiative_filter_choices_forget
+        from slagelse_ou.models import OrgUnit
+
+        # The list filters' cached choices (selectors.initiative_filter_choices) follow every
+        # saved or deleted unit and pejlemærke, whoever saves it (services, admin, commands).
+        for model in (OrgUnit, Pejlemaerke):
+            for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+                uid = f"filter-choices-{model.__name__}-{event}"
+                signal.connect(initiative_filter_choices_forget, sender=model, dispatch_uid=uid)

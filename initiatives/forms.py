@@ -18,7 +18,7 @@ from initiatives.models import (
     Status,
     TeamMember,
 )
-from initiatives.selectors import SORTS
+from initiatives.selectors import SORTS, initiative_filter_choices
 from slagelse_ou.lib.widgets import FastSelect
 from slagelse_ou.models import OrgUnit, User
 
@@ -289,7 +289,12 @@ class FilterForm(forms.Form):
             ("", _("Alle år")),
             *[(y, str(y)) for y in range(this_year, this_year - 8, -1)],
         ]
-        self.fields["enhed"].label_from_instance = lambda unit: ("— " * unit.depth) + unit.name
+        # The options from the cache, as plain tuples: a model instance per unit, on every list
+        # page, cost more than the rest of the form (`make bench`). Validation still reads the
+        # chosen unit and pejlemærke from the database.
+        choices = initiative_filter_choices()
+        for name, key in (("enhed", "units"), ("pejlemaerke", "pejlemaerker")):
+            self.fields[name].widget.choices = [("", self.fields[name].empty_label), *choices[key]]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 

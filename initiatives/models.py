@@ -135,6 +135,7 @@ class Initiative(models.Model):
     idea = models.TextField(_("idé"), blank=True)
     hypothesis = models.TextField(_("hypotese"), blank=True, help_text=_("Hvis vi gør …, så forventer vi …, fordi …"))
     expected_effect = models.TextField(_("forventet effekt for borgerne"), blank=True)
+    # Its table has one more index, (pejlemaerke_id, initiative_id): migration 0008.
     pejlemaerker = models.ManyToManyField(Pejlemaerke, verbose_name=_("pejlemærker"), blank=True)
     mantras = models.ManyToManyField(Mantra, verbose_name=_("mantraer"), blank=True)
     owning_unit = models.ForeignKey(
@@ -196,7 +197,14 @@ class Initiative(models.Model):
             models.Index(fields=["owner", "-updated_at"], name="initiative_owner"),
             # One index per sort order of the lists (initiatives.selectors.SORTS), so a page
             # is read in order from an index instead of sorting 100,000 rows (`make bench`).
-            models.Index(fields=["-created_at", "-id"], name="initiative_created"),
+            # The created_at one also holds every column a list reads (LIST_FIELDS) and filters
+            # on: a year's rows come from it alone, without the table's wide rows, to be sorted
+            # (a year sorted by status or start: 43–45 → 10–17 ms at 100,000; selectors._apply_filters).
+            models.Index(
+                fields=["-created_at", "-id"],
+                include=["title", "status", "outcome", "updated_at", "start_date", "submitted_at", "owning_unit"],
+                name="initiative_created_list",
+            ),
             models.Index(fields=["title", "id"], name="initiative_title"),
             models.Index(fields=["start_date", "id"], name="initiative_start"),
             GinIndex(fields=["search_vector"], name="initiative_search"),

@@ -17,6 +17,17 @@ from slagelse_ou import roles
 from tests.factories import OrgUnitFactory, UserFactory, make_initiative
 
 
+@pytest.fixture(autouse=True)
+def _fresh_filter_choices():
+    """The list filters' units and pejlemærker are cached in Redis (initiatives.selectors);
+    a test's rows are rolled back without a signal, so no test sees the last one's."""
+    from django.core.cache import cache
+
+    from initiatives.selectors import _filter_choices_key
+
+    cache.delete(_filter_choices_key())
+
+
 @pytest.fixture
 def units(db):
     kommune = OrgUnitFactory(name="Slagelse Kommune", kind="kommune")
