@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,10 +38,14 @@ from initiatives.selectors import (
     initiative_public_list,
 )
 from initiatives.workflow import TRANSITIONS, available_transitions
+from slagelse_ou.lib.paginator import CappedPaginator
 
 
 def _page(request, qs):
-    return Paginator(qs, request_page_size(request)).get_page(request.GET.get("side"))
+    from django.conf import settings
+
+    paginator = CappedPaginator(qs, request_page_size(request), cap=settings.LIST_COUNT_CAP)
+    return paginator.get_page(request.GET.get("side"))
 
 
 def request_page_size(request) -> int:

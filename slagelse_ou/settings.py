@@ -234,6 +234,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Prøvehandlingsportalen <nor
 
 # Portal rules that the municipality may change.
 PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25)
+# The prøvehandling lists count and page through at most this many matches (slagelse_ou/lib/paginator.py).
+LIST_COUNT_CAP = env_int("PORTAL_LIST_COUNT_CAP", 1000)
 
 # Dialogrum (dialogrum/): how long an author may correct a post, posts per thread page,
 # and how long before a dialogue meeting its participants are reminded.

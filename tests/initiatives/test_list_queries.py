@@ -80,3 +80,34 @@ def test_the_detail_page_reads_as_many_queries_with_a_big_team_and_a_long_histor
 
     assert big == small
     assert big <= 12
+
+
+def test_a_list_counts_at_most_the_cap_and_says_there_are_more(client, settings, coordinator, initiator, team_member):
+    settings.PAGE_SIZE = 5
+    settings.LIST_COUNT_CAP = 10
+    client.force_login(coordinator)
+    add_running(10, owner=initiator, team_member=team_member)
+
+    exact = client.get(reverse("initiatives:staff_list")).content.decode()
+    assert "10 prøvehandlinger" in exact and "Mere end" not in exact
+    assert "Side 1 af 2" in exact
+
+    add_running(3, owner=initiator, team_member=team_member)
+    with CaptureQueriesContext(connection) as captured:
+        capped = client.get(reverse("initiatives:staff_list")).content.decode()
+    assert "Mere end 10 prøvehandlinger. Listen viser de første 10" in capped
+    assert "Side 1 af 2" in capped  # pages through the first 10 only
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper() and "initiatives_initiative" in q["sql"]]
+    assert counts and all("LIMIT 11" in sql for sql in counts)  # stops counting at the cap
+
+    last = client.get(reverse("initiatives:staff_list") + "?side=99").content.decode()
+    assert "Side 2 af 2" in last  # a page past the cap shows the last one
+
+
+def test_the_public_list_and_mine_count_with_the_cap_too(client, settings, initiator, team_member):
+    settings.PAGE_SIZE = 5
+    settings.LIST_COUNT_CAP = 4
+    add_running(6, owner=initiator, team_member=team_member)
+    assert "Mere end 4 prøvehandlinger" in client.get(reverse("initiatives:public_list")).content.decode()
+    client.force_login(initiator)
+    assert "Mere end 4 prøvehandlinger" in client.get(reverse("initiatives:mine")).content.decode()
