@@ -25,7 +25,7 @@ from criteria.models import (
 )
 from criteria.permissions import REVIEWER_ROLES
 from initiatives.models import Initiative, Status, TeamMember
-from slagelse_ou.lib.fold import Fold, fold_into
+from slagelse_ou.lib.fold import Fold, fold_into_compiled
 from slagelse_ou.models import User
 
 
@@ -83,18 +83,23 @@ def initiative_panel_rows(*, initiative: Initiative, user, private: bool) -> Pan
     """The rows of the criteria panel on a trial's page, in one query: the latest decision
     with its reasons; for readers of the private parts also the manager's view of the
     current submission, this user's latest assignment and the trial agreement."""
-    folds = [
-        Fold("decisions", related=("decided_by", "criteria_set"), to_attr="_panel_decision", limit=1,
-             folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),)),
-    ]  # fmt: skip
-    if private:
-        folds.append(Fold("endorsements", ManagerEndorsement.objects.filter(submission=OuterRef("submitted_at")), limit=1,
-                          related=("manager",), to_attr="_panel_endorsement"))  # fmt: skip
-        if user.is_authenticated:
-            mine = ReviewAssignment.objects.filter(reviewer=user).order_by("-assigned_at", "-pk")
-            folds.append(Fold("review_assignments", mine, to_attr="_panel_assignment", limit=1))
-        folds.append(Fold("trial_agreement", TrialAgreement.objects.all(), to_attr="_panel_agreement"))
-    fold_into(initiative, *folds)
+
+    def make_folds(user_id: int | None = None) -> list[Fold]:
+        folds = [
+            Fold("decisions", related=("decided_by", "criteria_set"), to_attr="_panel_decision", limit=1,
+                 folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),)),
+        ]  # fmt: skip
+        if private:
+            folds.append(Fold("endorsements", ManagerEndorsement.objects.filter(submission=OuterRef("submitted_at")),
+                              limit=1, related=("manager",), to_attr="_panel_endorsement"))  # fmt: skip
+            if user_id is not None:
+                mine = ReviewAssignment.objects.filter(reviewer_id=user_id).order_by("-assigned_at", "-pk")
+                folds.append(Fold("review_assignments", mine, to_attr="_panel_assignment", limit=1))
+            folds.append(Fold("trial_agreement", TrialAgreement.objects.all(), to_attr="_panel_agreement"))
+        return folds
+
+    values = {"user_id": user.pk} if private and user.is_authenticated else {}
+    fold_into_compiled(initiative, ("criteria-panel", private, bool(values)), make_folds, **values)
 
     def first(name):
         return next(iter(getattr(initiative, name, None) or ()), None)

@@ -147,6 +147,17 @@ def get_initiative_for_user(user, pk: int, *, queryset: InitiativeQuerySet | Non
     return initiative
 
 
+def authorise_view(user, initiative: Initiative | None) -> Initiative:
+    """`initiative` (read with the reader's permissions, `selectors.initiative_for_detail`),
+    or 404 for those who may not see it — as `get_initiative_for_user`."""
+    if initiative is None:
+        raise Http404
+    _remember_perms(user, initiative)
+    if not can_view(user, initiative):
+        raise Http404
+    return initiative
+
+
 def get_initiative_for_editor(user, pk: int) -> Initiative:
     initiative = get_initiative_for_user(user, pk)
     if not can_edit(user, initiative):

@@ -7,17 +7,18 @@ import datetime as dt
 from contextlib import suppress
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet, TextField, Value
+from django.db.models import Count, F, OuterRef, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from redis import RedisError
 
-from initiatives.models import PUBLIC_STATUSES, Initiative, Pejlemaerke, Status
+from initiatives.models import PUBLIC_STATUSES, Initiative, InitiativeUserObjectPermission, Pejlemaerke, Status
 from initiatives.permissions import visible_initiatives
 from initiatives.search import search
-from slagelse_ou.lib.fold import Fold, folded, unfold
+from slagelse_ou.lib.fold import Fold, document, from_document, row_document, store_empty
 from slagelse_ou.models import OrgUnit
 
 SORTS = {
@@ -169,24 +170,46 @@ PRIVATE_FOLDS = (
 )
 
 
-def initiative_detail_queryset() -> QuerySet[Initiative]:
-    """For `get_initiative_for_user(…, queryset=…)`: the row with every list of the page."""
-    return folded(
-        Initiative.objects.select_related("owning_unit", "owner", "copied_from"), *PUBLIC_FOLDS, *PRIVATE_FOLDS
-    )
+DETAIL_RELATED = ("owning_unit", "owner", "copied_from")
 
 
-def initiative_detail_unfold(initiative: Initiative, *, private: bool) -> Initiative:
-    """Turn the folded lists into related objects. For a reader without access to the
-    private parts they are dropped, so no template can show them by mistake."""
-    unfold(initiative, *PUBLIC_FOLDS)
-    if private:
-        return unfold(initiative, *PRIVATE_FOLDS)
-    for fold in PRIVATE_FOLDS:
-        initiative.__dict__.pop(fold.annotation, None)
-    return unfold(initiative, *PRIVATE_FOLDS)  # each list empty
+def _detail_query(*, pk: int, user_id: int | None = None) -> QuerySet:
+    extra = {}
+    if user_id is not None:  # the reader's object permissions (initiatives.permissions.object_perms)
+        extra["_user_perms"] = ArraySubquery(
+            InitiativeUserObjectPermission.objects.filter(user_id=user_id, content_object=OuterRef("pk")).values(
+                "permission__codename"
+            )
+        )
+    doc = row_document(Initiative, related=DETAIL_RELATED, folds=(*PUBLIC_FOLDS, *PRIVATE_FOLDS), extra=extra)
+    return Initiative.objects.filter(pk=pk).order_by().values(doc=doc)
+
+
+def initiative_for_detail(*, user, pk: int) -> Initiative | None:
+    """The detail page's row with every list it shows, in one query compiled once per process
+    (slagelse_ou/lib/fold.py `document`); with the reader's object permissions when they
+    have any to read. Not yet authorised: see `initiatives.permissions.authorise_view`."""
+    with_perms = user.is_authenticated and not user.is_superuser
+    values = {"pk": pk, "user_id": user.pk} if with_perms else {"pk": pk}
+    data = document(("initiative-detail", with_perms), _detail_query, **values)
+    if data is None:
+        return None
+    initiative = from_document(Initiative, data, *PUBLIC_FOLDS, *PRIVATE_FOLDS)
+    if with_perms:
+        initiative.__dict__["_user_perms"] = data.get("_user_perms") or []
+    return initiative
+
+
+def initiative_detail_hide_private(initiative: Initiative) -> Initiative:
+    """For a reader without access to the private parts: their lists become empty, so no
+    template can show them by mistake."""
+    store_empty(initiative, *PRIVATE_FOLDS)
+    return initiative
 
 
 def initiative_detail(*, pk: int) -> Initiative:
     """The detail page's row for someone already authorised to see its private parts."""
-    return initiative_detail_unfold(initiative_detail_queryset().get(pk=pk), private=True)
+    data = document(("initiative-detail", False), _detail_query, pk=pk)
+    if data is None:
+        raise Initiative.DoesNotExist
+    return from_document(Initiative, data, *PUBLIC_FOLDS, *PRIVATE_FOLDS)

@@ -24,6 +24,7 @@ from initiatives.forms import (
 )
 from initiatives.models import PUBLIC_STATUSES, Attachment, Outcome, Status
 from initiatives.permissions import (
+    authorise_view,
     can_edit,
     can_view_private,
     get_initiative_for_editor,
@@ -31,8 +32,8 @@ from initiatives.permissions import (
 )
 from initiatives.selectors import (
     initiative_detail,
-    initiative_detail_queryset,
-    initiative_detail_unfold,
+    initiative_detail_hide_private,
+    initiative_for_detail,
     initiative_list_for_user,
     initiative_mine,
     initiative_public_list,
@@ -107,9 +108,10 @@ def _render_detail(request, pk: int, *, transition_form=None, failed_action: str
 
 @require_http_methods(["GET"])
 def detail(request, pk: int):
-    initiative = get_initiative_for_user(request.user, pk, queryset=initiative_detail_queryset())
-    private = can_view_private(request.user, initiative)
-    return _render_detail(request, pk, initiative=initiative_detail_unfold(initiative, private=private))
+    initiative = authorise_view(request.user, initiative_for_detail(user=request.user, pk=pk))
+    if not can_view_private(request.user, initiative):
+        initiative_detail_hide_private(initiative)
+    return _render_detail(request, pk, initiative=initiative)
 
 
 def _bind_formsets(request, initiative=None):

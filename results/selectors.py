@@ -28,7 +28,7 @@ from results.models import (
 )
 from results.permissions import EVALUATING_STATUSES, can_conclude, can_copy
 from results.report_data import DECIDED_STATUSES, area_of_units, concluded_at_subquery, exemption_in_force_q
-from slagelse_ou.lib.fold import Fold, fold_into
+from slagelse_ou.lib.fold import Fold, fold_into_compiled
 
 # --- The panel on a trial's detail page -------------------------------------------------------
 
@@ -93,7 +93,7 @@ def results_panel(*, initiative: Initiative, user, private: bool) -> ResultsPane
     panel = ResultsPanel(initiative=initiative, private=private, can_copy=can_copy(user, initiative))
     if not panel.shows_results:
         return panel
-    fold_into(initiative, *_panel_folds(private))
+    fold_into_compiled(initiative, ("results-panel", private), lambda: _panel_folds(private))
     panel.charts = indicator_charts(initiative=initiative, measurements=initiative._panel_measurements)
     evaluation = next(iter(initiative._panel_evaluation), None)
     if evaluation is not None and (private or initiative.status == Status.CONCLUDED):

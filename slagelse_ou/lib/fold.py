@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import models
+from django.db import connections, models
 from django.db.models import Expression, Func, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
@@ -87,9 +87,11 @@ class RowJSON(Expression):
         return f"to_jsonb({compiler.quote_name_unless_alias(alias)}.*)", []
 
 
-def _row(model: type[models.Model], related: tuple[str, ...] = (), folds: tuple[Fold, ...] = ()) -> Expression:
-    """The row as JSON, with `@name` for each followed foreign key and `@@…` per inner fold."""
-    extras = {}
+def _row(model: type[models.Model], related: tuple[str, ...] = (), folds: tuple[Fold, ...] = (),
+         extra: dict | None = None) -> Expression:  # fmt: skip
+    """The row as JSON, with `@name` for each followed foreign key and `@@…` per inner fold
+    (and any `extra` expressions under their own names)."""
+    extras = dict(extra or {})
     for name in dict.fromkeys(path.split("__", 1)[0] for path in related):
         deeper = tuple(path.split("__", 1)[1] for path in related if path.startswith(f"{name}__"))
         field = model._meta.get_field(name)
@@ -190,3 +192,72 @@ def fold_into(instance: models.Model, *folds: Fold, **annotations) -> dict:
     for fold in folds:
         _unfold_rows(type(instance), instance, fold, row.get(fold.annotation), using)
     return {name: row.get(name) for name in values}
+
+
+# --- One document per page, compiled once ------------------------------------------------------
+#
+# Building a folded query is Python work (Django resolves and compiles every expression), and
+# on a slow CPU it cost more than PostgreSQL spent running it. A page that reads the same
+# shape of query every time (the detail page) compiles it once per process with sentinel
+# numbers where the request's values go, and then only swaps the values in.
+
+_COMPILED: dict = {}
+_SENTINEL = -7_301_000_000  # far below any id; numbers this low never appear in a query otherwise
+
+
+def row_document(model: type[models.Model], *, related: tuple[str, ...] = (), folds: tuple[Fold, ...] = (),
+                 extra: dict | None = None) -> Expression:  # fmt: skip
+    """One row with its foreign keys and folded lists as a single JSON value (for `document`)."""
+    return _row(model, related, folds, extra)
+
+
+def document(key, build, *, using: str = "default", **values: int) -> dict | None:
+    """The one JSON value `build(**values)` selects (a queryset with a single `.values()`
+    column), or None without a row. The SQL is compiled once per `key`: `key` must name
+    everything that changes the query's shape, and `values` (whole numbers) everything else."""
+    entry = _COMPILED.get(key)
+    if entry is None:
+        sentinels = {name: _SENTINEL - number for number, name in enumerate(sorted(values))}
+        sql, params = build(**sentinels).query.sql_with_params()
+        names = {value: name for name, value in sentinels.items()}
+        template = [(names.get(p) if type(p) is int else None, p) for p in params]
+        if {name for name, _ in template if name} != set(values):
+            raise ValueError(f"{key!r}: every value must appear in the query as a parameter")
+        entry = _COMPILED[key] = (sql, template)
+    sql, template = entry
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [values[name] if name else param for name, param in template])
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return None
+    return json.loads(row[0], parse_float=Decimal) if isinstance(row[0], str) else row[0]
+
+
+def from_document(model: type[models.Model], data: dict, *folds: Fold, using: str = "default") -> models.Model:
+    """The instance a `document` describes, its foreign keys and folded lists cached."""
+    instance = _instance(model, data, using)
+    for fold in folds:
+        _unfold_rows(model, instance, fold, data.get(f"@@{fold.annotation}"), using)
+    return instance
+
+
+def store_empty(instance: models.Model, *folds: Fold) -> None:
+    """Cache each fold's list as empty (a reader who may not see it)."""
+    for fold in folds:
+        _store(instance, fold, [])
+
+
+def fold_into_compiled(instance: models.Model, key, make_folds, **values: int) -> None:
+    """`fold_into` for a panel read on every page view: `make_folds(**values)` gives the
+    folds, and their SQL is compiled once per `key` (which must name whatever changes their
+    shape; `values` are whole numbers such as a user id)."""
+    model = type(instance)
+
+    def build(pk, **given):
+        arrays = {f"@@{fold.annotation}": _subquery(model, fold) for fold in make_folds(**given)}
+        return model._default_manager.filter(pk=pk).order_by().values(doc=JSONObject(**arrays))
+
+    using = instance._state.db or "default"
+    data = document(key, build, using=using, pk=instance.pk, **values) or {}
+    for fold in make_folds(**values):
+        _unfold_rows(model, instance, fold, data.get(f"@@{fold.annotation}"), using)
