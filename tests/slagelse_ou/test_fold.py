@@ -115,3 +115,39 @@ def test_fold_into_reads_nested_lists_limits_and_lookups_in_one_query(
 def test_a_fold_with_a_lookup_needs_a_queryset_and_to_attr():
     with pytest.raises(ValueError, match="lookup"):
         folded(Initiative.objects.all(), Fold("", lookup="initiative"))
+
+
+def test_a_document_is_compiled_once_and_reads_each_requests_own_row(trial, initiator, team_member):
+    from slagelse_ou.lib import fold as fold_module
+
+    other = services.initiative_create(owner=team_member, data={"title": "Et andet forsøg", "owning_unit": team_member.unit},
+                                       pejlemaerker=[], mantras=[])  # fmt: skip
+    folds = (Fold("team", related=("user",)),)
+
+    def build(pk):
+        return Initiative.objects.filter(pk=pk).values(
+            doc=fold_module.row_document(Initiative, related=("owner",), folds=folds)
+        )
+
+    key = ("test-document", id(build))
+    first = fold_module.document(key, build, pk=trial.pk)
+    compiled = fold_module._COMPILED[key]
+    with CaptureQueriesContext(connection) as captured:
+        second = fold_module.document(key, build, pk=other.pk)
+    assert fold_module._COMPILED[key] is compiled  # not compiled again
+    assert len(captured) == 1
+    one = fold_module.from_document(Initiative, first, *folds)
+    two = fold_module.from_document(Initiative, second, *folds)
+    assert (one.pk, one.title, one.owner.username) == (trial.pk, trial.title, initiator.username)
+    assert (two.pk, two.title, two.owner.username) == (other.pk, "Et andet forsøg", team_member.username)
+    assert {m.user.username for m in one.team.all()} >= {team_member.username}
+    assert [m.user.username for m in two.team.all()] == []
+    assert fold_module.document(key, build, pk=-1) is None
+
+
+def test_a_document_refuses_a_value_the_query_does_not_use(trial):
+    from slagelse_ou.lib import fold as fold_module
+
+    with pytest.raises(ValueError, match="every value"):
+        fold_module.document(("test-unused",), lambda pk, user_id: Initiative.objects.filter(pk=pk).values("pk"),
+                             pk=trial.pk, user_id=1)  # fmt: skip
