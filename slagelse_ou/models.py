@@ -54,9 +54,9 @@ class OrgUnit(models.Model):
 
 
 class PortalUserManager(UserManager):
-    def for_request(self) -> models.QuerySet:
-        """Users with what every page asks of the signed-in one, read in the same query:
-        role names, paths of managed units, unread notifications (slagelse_ou/backends.py)."""
+    def request_annotations(self) -> dict:
+        """What every page asks of the signed-in user, as expressions on the user's row: role
+        names, paths of managed units, unread notifications (slagelse_ou/backends.py)."""
         unread = (
             Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
             .order_by()
@@ -64,11 +64,15 @@ class PortalUserManager(UserManager):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return self.get_queryset().annotate(
-            _role_names=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
-            _managed_paths=ArraySubquery(OrgUnit.objects.filter(managers=OuterRef("pk")).order_by().values("path")),
-            _unread=Coalesce(Subquery(unread), 0),
-        )
+        return {
+            "_role_names": ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
+            "_managed_paths": ArraySubquery(OrgUnit.objects.filter(managers=OuterRef("pk")).order_by().values("path")),
+            "_unread": Coalesce(Subquery(unread), 0),
+        }
+
+    def for_request(self) -> models.QuerySet:
+        """Users with `request_annotations` read in the same query."""
+        return self.get_queryset().annotate(**self.request_annotations())
 
 
 class User(AbstractUser):
