@@ -134,17 +134,11 @@ def can_edit(user, initiative: Initiative) -> bool:
     return "change_initiative" in object_perms(user, initiative)
 
 
-def get_initiative_for_user(user, pk: int, *, queryset: InitiativeQuerySet | None = None) -> Initiative:
+def get_initiative_for_user(user, pk: int) -> Initiative:
     """The initiative, with the user's object permissions read in the same query; 404 for
-    those who may not see it. `queryset` adds what the page needs (the detail page's lists)."""
-    qs = queryset if queryset is not None else Initiative.objects.select_related("owning_unit", "owner")
-    initiative = with_object_perms(qs, user).filter(pk=pk).first()
-    if initiative is None:
-        raise Http404
-    _remember_perms(user, initiative)
-    if not can_view(user, initiative):
-        raise Http404
-    return initiative
+    those who may not see it."""
+    qs = with_object_perms(Initiative.objects.select_related("owning_unit", "owner"), user)
+    return authorise_view(user, qs.filter(pk=pk).first())
 
 
 def authorise_view(user, initiative: Initiative | None) -> Initiative:

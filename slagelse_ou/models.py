@@ -70,10 +70,6 @@ class PortalUserManager(UserManager):
             "_unread": Coalesce(Subquery(unread), 0),
         }
 
-    def for_request(self) -> models.QuerySet:
-        """Users with `request_annotations` read in the same query."""
-        return self.get_queryset().annotate(**self.request_annotations())
-
 
 class User(AbstractUser):
     class DigestPreference(models.TextChoices):
@@ -104,7 +100,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    # The three below are read once per request; `User.objects.for_request()` reads them
+    # The three below are read once per request; `slagelse_ou.backends.request_user` reads them
     # with the user (the `_…` annotations), so a signed-in page spends no query on them.
     @cached_property
     def role_names(self) -> frozenset[str]:
