@@ -30,6 +30,7 @@ from initiatives.models import (
     Status,
     TeamMember,
 )
+from initiatives.selectors import initiative_filter_choices_forget
 from slagelse_ou import roles
 from slagelse_ou.models import OrgUnit, User
 
@@ -141,6 +142,8 @@ def reset() -> None:
     names = ", ".join(model._meta.db_table for model in tables)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {names}, django_session RESTART IDENTITY CASCADE")
+    # The truncate and bulk_create send no signal: forget the cached filter choices (units).
+    initiative_filter_choices_forget()
 
 
 def _reset_sequences() -> None:
@@ -290,6 +293,8 @@ def add_initiatives(lo: int, hi: int, *, span_of: int, log: Callable[[str], None
             FROM {initiative} AS i JOIN initiatives_pejlemaerke AS p
               ON p.number = 1 + mod({h}, 3) OR (mod({h} / 3, 2) = 0 AND p.number = 1 + mod({h} + 1, 3))
             WHERE i.id BETWEEN {lo} AND {hi}""")  # fmt: skip
+        # The SQL insert sends no m2m_changed: fill the list column as the signal would.
+        Initiative.objects.filter(pk__range=(lo, hi)).pejlemaerke_ids_refresh()
         rows += _insert_select(mantra, {"initiative_id": "i.id", "mantra_id": "m.id"}, f"""
             FROM {initiative} AS i
             JOIN (SELECT id, row_number() OVER (ORDER BY letter) - 1 AS n FROM initiatives_mantra) AS m

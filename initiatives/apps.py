@@ -8,9 +8,9 @@ class InitiativesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from initiatives.models import Pejlemaerke
+        from initiatives.models import Initiative, Pejlemaerke, pejlemaerke_deleted, pejlemaerker_changed
         from initiatives.selectors import initiative_filter_choices_forget
         from slagelse_ou.models import OrgUnit
 
@@ -20,3 +20,9 @@ class InitiativesConfig(AppConfig):
             for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
                 uid = f"filter-choices-{model.__name__}-{event}"
                 signal.connect(initiative_filter_choices_forget, sender=model, dispatch_uid=uid)
+
+        # Initiative.pejlemaerke_ids follows the M2M table, whoever changes it.
+        m2m_changed.connect(
+            pejlemaerker_changed, sender=Initiative.pejlemaerker.through, dispatch_uid="initiative-pejlemaerke-ids"
+        )
+        post_delete.connect(pejlemaerke_deleted, sender=Pejlemaerke, dispatch_uid="initiative-pejlemaerke-ids-delete")

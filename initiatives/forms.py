@@ -255,19 +255,10 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Søg"), required=False, max_length=200)
     # FastSelect: the unit filter lists every unit, on every list page (`make bench`).
     status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
-    enhed = forms.ModelChoiceField(
-        label=_("Enhed"),
-        required=False,
-        queryset=OrgUnit.objects.all(),
-        empty_label=_("Alle enheder"),
-        widget=FastSelect,
-    )
-    pejlemaerke = forms.ModelChoiceField(
-        label=_("Pejlemærke"),
-        required=False,
-        queryset=Pejlemaerke.objects.all(),
-        empty_label=_("Alle pejlemærker"),
-        widget=FastSelect,
+    # Their options come from the cache (see __init__), and so does validation.
+    enhed = forms.TypedChoiceField(label=_("Enhed"), required=False, coerce=int, empty_value=None, widget=FastSelect)
+    pejlemaerke = forms.TypedChoiceField(
+        label=_("Pejlemærke"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     aar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None, widget=FastSelect)
     udfald = forms.ChoiceField(label=_("Udfald"), required=False, widget=FastSelect,
@@ -290,13 +281,24 @@ class FilterForm(forms.Form):
             *[(y, str(y)) for y in range(this_year, this_year - 8, -1)],
         ]
         # The options from the cache, as plain tuples: a model instance per unit, on every list
-        # page, cost more than the rest of the form (`make bench`). Validation still reads the
-        # chosen unit and pejlemærke from the database.
+        # page, cost more than the rest of the form (`make bench`). A chosen unit or pejlemærke
+        # is valid when it is one of them, so validating costs no query either.
         choices = initiative_filter_choices()
-        for name, key in (("enhed", "units"), ("pejlemaerke", "pejlemaerker")):
-            self.fields[name].widget.choices = [("", self.fields[name].empty_label), *choices[key]]
+        for name, key, empty in (
+            ("enhed", "units", _("Alle enheder")),
+            ("pejlemaerke", "pejlemaerker", _("Alle pejlemærker")),
+        ):
+            self.fields[name].choices = [("", empty), *choices[key]]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+    @property
+    def chosen_unit(self) -> tuple[int, str] | None:
+        """(pk, name) of the unit filtered on, if the form is valid and one is chosen."""
+        if not self.is_bound or not self.is_valid() or not self.cleaned_data.get("enhed"):
+            return None
+        unit_id = self.cleaned_data["enhed"]
+        return next(((pk, name) for pk, _path, name in initiative_filter_choices()["tree"] if pk == unit_id), None)
 
     def to_filters(self):
         from initiatives.selectors import InitiativeFilters
@@ -311,8 +313,8 @@ class FilterForm(forms.Form):
             q=q,
             outcome=data.get("udfald") or "",
             status=data.get("status") or "",
-            unit=data["enhed"].pk if data.get("enhed") else None,
-            pejlemaerke=data["pejlemaerke"].pk if data.get("pejlemaerke") else None,
+            unit=data.get("enhed"),
+            pejlemaerke=data.get("pejlemaerke"),
             year=data.get("aar"),
             sort=sort if sort in SORTS or sort == "relevans" else "opdateret",
         )

@@ -27,29 +27,51 @@ def _never_submitted(initiative: Initiative) -> bool:
     )
 
 
-def visible_initiatives(user, qs: InitiativeQuerySet | None = None) -> InitiativeQuerySet:
+def visible_initiatives(user, qs: InitiativeQuerySet | None = None, *, status: str = "") -> InitiativeQuerySet:
     """Everything `user` may open: public states for everyone; plus their own and their
     team's; managers their units' (not drafts); committee members all but drafts;
-    coordinators all. Expressed as one filter so lists stay one query."""
+    coordinators all. Expressed as one filter so lists stay one query.
+
+    With `status`, only those with that status, by the rule as it reads for that status: a
+    public status needs no rule, a draft only the reader's own. PostgreSQL cannot simplify
+    the rule itself, and read a whole index to count a manager's drafts (30 ms at 100,000).
+    """
     qs = qs if qs is not None else Initiative.objects.all()
+    if status:
+        qs = qs.filter(status=status)
     if not user.is_authenticated:
         return qs.public()
-    if user.is_coordinator:
+    if user.is_coordinator or status in PUBLIC_STATUSES:
         return qs
-    if user.is_committee_member:
-        return qs.filter(~NEVER_SUBMITTED | Q(pk__in=qs.involving(user).values("pk")))
-    public = Q(status__in=PUBLIC_STATUSES)
+    ever = _ever_submitted(status)
     mine = Q(pk__in=Initiative.objects.involving(user).values("pk"))
+    if user.is_committee_member:
+        if ever is True:
+            return qs
+        return qs.filter(mine if ever is False else ever | mine)
+    condition = mine if status else Q(status__in=PUBLIC_STATUSES) | mine
     managed_paths = user.managed_unit_paths
-    condition = public | mine
-    if managed_paths:
+    if managed_paths and ever is not False:
         # `owning_unit IN (units below)` rather than a join on the unit's path: the unit list
         # is a small hashed set, and counting the list needs no join (`make bench`).
         below = Q()
         for path in managed_paths:
             below |= Q(path__startswith=path)
-        condition |= Q(owning_unit__in=OrgUnit.objects.filter(below).values("pk")) & ~NEVER_SUBMITTED
+        in_units = Q(owning_unit__in=OrgUnit.objects.filter(below).values("pk"))
+        condition |= in_units if ever is True else in_units & ever
     return qs.filter(condition)
+
+
+def _ever_submitted(status: str) -> Q | bool:
+    """`~NEVER_SUBMITTED` for the rows of one status ("" = any status): always true (True),
+    never (False), or the condition that is left."""
+    if not status:
+        return ~NEVER_SUBMITTED
+    if status == Status.DRAFT:
+        return False
+    if status == Status.WITHDRAWN:
+        return Q(submitted_at__isnull=False)
+    return True
 
 
 def _perm_codenames(user):

@@ -37,15 +37,16 @@ from initiatives.selectors import (
     initiative_list_for_user,
     initiative_mine,
     initiative_public_list,
+    sorted_after_filtering,
 )
 from initiatives.workflow import TRANSITIONS, available_transitions
 from slagelse_ou.lib.paginator import CappedPaginator
 
 
-def _page(request, qs):
+def _page(request, qs, *, few=None):
     from django.conf import settings
 
-    paginator = CappedPaginator(qs, request_page_size(request), cap=settings.LIST_COUNT_CAP)
+    paginator = CappedPaginator(qs, request_page_size(request), cap=settings.LIST_COUNT_CAP, few=few)
     return paginator.get_page(request.GET.get("side"))
 
 
@@ -63,7 +64,7 @@ def _list_template(request, template: str) -> str:
 @require_http_methods(["GET"])
 def public_list(request):
     form = FilterForm(request.GET or None, statuses=[(s, Status(s).label) for s in PUBLIC_STATUSES])
-    page = _page(request, initiative_public_list(filters=form.to_filters()))
+    page = _page(request, initiative_public_list(filters=form.to_filters()), few=sorted_after_filtering)
     return render(request, _list_template(request, "initiatives/initiative_public_list.html"),
                   {"form": form, "page": page})  # fmt: skip
 
@@ -74,7 +75,8 @@ def staff_list(request):
     if not request.user.is_staff_member:
         raise PermissionDenied
     form = FilterForm(request.GET or None)
-    page = _page(request, initiative_list_for_user(user=request.user, filters=form.to_filters()))
+    page = _page(request, initiative_list_for_user(user=request.user, filters=form.to_filters()),
+                 few=sorted_after_filtering)  # fmt: skip
     return render(request, _list_template(request, "initiatives/initiative_staff_list.html"),
                   {"form": form, "page": page})  # fmt: skip
 

@@ -84,7 +84,7 @@ class RowJSON(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"to_jsonb({compiler.quote_name_unless_alias(alias)}.*)", []
+        return f"to_jsonb({compiler.quote_name(alias)}.*)", []
 
 
 def _row(model: type[models.Model], related: tuple[str, ...] = (), folds: tuple[Fold, ...] = (),

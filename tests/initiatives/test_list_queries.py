@@ -4,6 +4,8 @@ it on a few rows, with more rows than fit on a page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -114,18 +116,77 @@ def test_the_public_list_and_mine_count_with_the_cap_too(client, settings, initi
     assert "Mere end 4 prøvehandlinger" in client.get(reverse("initiatives:mine")).content.decode()
 
 
-def test_a_list_that_fits_on_one_page_is_not_counted(client, settings, coordinator, initiator, team_member):
+def initiative_counts(captured) -> list[str]:
+    return [q["sql"] for q in captured if "COUNT(" in q["sql"].upper() and "initiatives_initiative" in q["sql"]]
+
+
+def test_a_list_that_fits_on_one_page_is_not_counted(client, settings, initiator, team_member):
+    """Mine prøvehandlinger reads its first page before it counts (CappedPaginator without `few`)."""
     settings.PAGE_SIZE = 5
-    client.force_login(coordinator)
+    client.force_login(initiator)
     add_running(3, owner=initiator, team_member=team_member)
 
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("initiatives:staff_list") + "?status=i_gang")
+        response = client.get(reverse("initiatives:mine"))
     assert "3 prøvehandlinger" in response.content.decode()
-    assert not [q for q in captured if "COUNT(" in q["sql"].upper() and "initiatives_initiative" in q["sql"]]
+    assert not initiative_counts(captured)
 
     add_running(4, owner=initiator, team_member=team_member)  # 7: two pages, so counted
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("initiatives:staff_list") + "?status=i_gang")
+        response = client.get(reverse("initiatives:mine"))
     assert "7 prøvehandlinger" in response.content.decode() and "Side 1 af 2" in response.content.decode()
-    assert [q for q in captured if "COUNT(" in q["sql"].upper() and "initiatives_initiative" in q["sql"]]
+    assert initiative_counts(captured)
+
+
+def test_the_count_has_no_order(client, settings, coordinator, initiator, team_member):
+    """Which rows are counted up to the cap does not change the number; an ORDER BY made
+    PostgreSQL sort every match before counting them."""
+    settings.LIST_COUNT_CAP = 4
+    client.force_login(coordinator)
+    add_running(6, owner=initiator, team_member=team_member)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("initiatives:staff_list") + "?status=i_gang&sorter=titel")
+    assert "Mere end 4 prøvehandlinger" in response.content.decode()
+    counts = initiative_counts(captured)
+    assert counts and not [sql for sql in counts if "ORDER BY" in sql]
+
+
+@pytest.mark.parametrize("sort", ["opdateret", "oprettet", "titel", "status", "start"])
+@pytest.mark.parametrize("page", ["initiatives:staff_list", "initiatives:public_list"])
+def test_few_and_many_matches_are_listed_in_the_same_order(client, settings, coordinator, initiator, team_member,
+                                                            page, sort):  # fmt: skip
+    """With few matches (within the count cap) the list reads them all and sorts them; with
+    many it walks an index in the list's order. The order is the same."""
+    from datetime import date, timedelta
+
+    settings.PAGE_SIZE = 100
+    client.force_login(coordinator)
+    add_running(9, owner=initiator, team_member=team_member)
+    for number, initiative in enumerate(Initiative.objects.order_by("pk")):
+        # Dates and titles in another order than the ids, with ties and an empty start date.
+        Initiative.objects.filter(pk=initiative.pk).update(
+            start_date=None if number == 4 else date(2026, 1, 1) + timedelta(days=(number * 5) % 3),
+            status=Status.RUNNING if number % 2 else Status.EVALUATION,
+        )
+    url = reverse(page) + f"?sorter={sort}"
+
+    def listed(cap: int) -> tuple[list[str], str]:
+        settings.LIST_COUNT_CAP = cap
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url).content.decode()
+        orders = [
+            q["sql"].rsplit("ORDER BY", 1)[1].split(" LIMIT")[0]
+            for q in captured
+            if "ORDER BY" in q["sql"] and "_initiative" in q["sql"]
+        ]
+        return re.findall(r"(Prøvehandling \d+)</a>", html), orders[-1]
+
+    few, few_order = listed(100)
+    many, many_order = listed(5)
+
+    assert len(few) == 9 and few[:5] == many[:5]
+    # Few: sorted by expressions (the rows are read, then sorted); many: by the indexed columns.
+    if sort == "oprettet":  # its index holds every column a list row reads: it stays
+        assert few_order == many_order
+    else:
+        assert few_order != many_order and "(" in few_order and "(" not in many_order

@@ -46,6 +46,8 @@ def add_rows(*, owner, unit, n: int, status: str = Status.RUNNING, prefix: str =
     Initiative.pejlemaerker.through.objects.bulk_create(
         [Initiative.pejlemaerker.through(initiative=row, pejlemaerke=pejlemaerke) for row in rows]
     )
+    # bulk_create sends no m2m_changed: copy the pejlemærker to the list column as it would.
+    Initiative.objects.filter(pk__in=[row.pk for row in rows]).pejlemaerke_ids_refresh()
     return rows
 
 
