@@ -81,6 +81,7 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     from bench import data, extra, report, scenarios
+    from slagelse_ou.lib import gc_freeze
 
     # Safety net: everything below truncates and refills the database the settings name. If
     # anything read the settings before DATABASE_URL was set above (an import with side
@@ -130,6 +131,9 @@ def main(argv: list[str]) -> int:
         ctx = scenarios.Context.load(personas, rng=random.Random(args.seed), page_size=settings.PAGE_SIZE)
         extra.load(ctx, rng=random.Random(args.seed))  # issues 3, 5, 7
         results[size] = {}
+        # As slagelse_ou/wsgi.py does in every gunicorn worker: what exists now is left out
+        # of the garbage collector's full collections (slagelse_ou/lib/gc_freeze.py).
+        gc_freeze.freeze_after_start_up()
         for scenario in selected:
             result = scenarios.run(scenario, ctx, requests=args.requests, warmup=args.warmup, seed=args.seed)
             results[size][scenario.key] = result
