@@ -207,7 +207,7 @@ class Initiative(models.Model):
             # (permissions.visible_initiatives), so counting their list is an index-only scan
             # instead of reading every row (`make bench`).
             models.Index(
-                fields=["owning_unit", "status"], include=["id", "submitted_at"], name="initiative_unit_status"
+                fields=["owning_unit", "status"], include=["id", "submitted_at", "owner"], name="initiative_unit_status"
             ),
             models.Index(fields=["owner", "-updated_at"], name="initiative_owner"),
             # One index per sort order of the lists (initiatives.selectors.SORTS), so a page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q
+from django.db.models import BooleanField, F, Func, OuterRef, Q
 from django.http import Http404
 
 from initiatives.models import (
@@ -44,7 +44,10 @@ def visible_initiatives(user, qs: InitiativeQuerySet | None = None, *, status: s
     if user.is_coordinator or status in PUBLIC_STATUSES:
         return qs
     ever = _ever_submitted(status)
-    mine = Q(pk__in=Initiative.objects.involving(user).values("pk"))
+    # The reader's own and their teams' (InitiativeQuerySet.involving), as two conditions of
+    # the OR: as one subquery over a UNION it cost ~2 ms a page to build and compile.
+    granted = InitiativeUserObjectPermission.objects.filter(user=user).values("content_object_id")
+    mine = Q(owner=user) | Q(InArray("id", granted))
     if user.is_committee_member:
         if ever is True:
             return qs
@@ -57,9 +60,24 @@ def visible_initiatives(user, qs: InitiativeQuerySet | None = None, *, status: s
         below = Q()
         for path in managed_paths:
             below |= Q(path__startswith=path)
-        in_units = Q(owning_unit__in=OrgUnit.objects.filter(below).values("pk"))
+        in_units = Q(InArray("owning_unit_id", OrgUnit.objects.filter(below).values("pk")))
         condition |= in_units if ever is True else in_units & ever
     return qs.filter(condition)
+
+
+class InArray(Func):
+    """`column = ANY(ARRAY(subquery))`: the subquery runs once, before the rows are read,
+    and its values are constants an index scan can use, so PostgreSQL can combine the rule's
+    alternatives as index scans (BitmapOr). `column IN (subquery)` is tested row by row: a
+    manager's submitted trials with one pejlemærke read 6,000 table pages (15 ms at 100,000).
+    """
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, column: str, queryset):
+        super().__init__(F(column), ArraySubquery(queryset.order_by()))
 
 
 def _ever_submitted(status: str) -> Q | bool:

@@ -69,13 +69,15 @@ def _apply_filters(qs: QuerySet[Initiative], filters: InitiativeFilters) -> Quer
         if filters.sort == "relevans":
             return qs.order_by(*RELEVANCE)
     order = SORTS.get(filters.sort, SORTS["opdateret"])
-    if filters.year:
-        # A prøvehandling is updated and started soon after it is created, which PostgreSQL's
-        # statistics cannot know: for an early year it walked the updated_at (or start_date,
-        # or status) index from one end, reading most of the table to find the year's rows
-        # (45–150 ms at 100,000 rows). Sorting by expressions of the same order makes it take
-        # the year's rows from the created_at index (which covers the list's columns) and
-        # sort only those. created_at itself is that index's order already.
+    if filters.year and filters.sort != "titel":
+        # A prøvehandling is updated and started soon after it is created, and its status
+        # follows its age, which PostgreSQL's statistics cannot know: for an early year it
+        # walked the updated_at (or start_date, or status) index from one end, reading most of
+        # the table to find the year's rows (45–150 ms at 100,000 rows). Sorting by expressions
+        # of the same order makes it take the year's rows from the created_at index (which
+        # covers the list's columns) and sort only those. created_at itself is that index's
+        # order already, and titles have nothing to do with the year: walking the title index
+        # finds a year's page soon (13 → 2 ms for a year at 100,000).
         order = [_unindexed(key) for key in order]
     return qs.order_by(*order)
 
