@@ -18,9 +18,9 @@ from initiatives.models import (
     Status,
     TeamMember,
 )
-from initiatives.selectors import SORTS, initiative_filter_choices
+from initiatives.selectors import SORTS, colleague_matches, colleagues, initiative_filter_choices
 from slagelse_ou.lib.widgets import FastSelect
-from slagelse_ou.models import OrgUnit, User
+from slagelse_ou.models import OrgUnit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
 
@@ -193,21 +193,64 @@ class ColleagueChoiceField(forms.ModelChoiceField):
 
 
 class TeamMemberForm(forms.Form):
-    user = ColleagueChoiceField(
-        label=_("Kollega"), queryset=User.objects.none(), widget=FastSelect,  # one option per colleague
-        error_messages={"required": _("Vælg en kollega."), "invalid_choice": _("Vælg en kollega fra listen.")},
+    """A colleague for the team, found by what the editor types, not picked from a list of
+    every employee: that list was 2,000 options (a fifth of an editor's detail page) and no
+    way to find anyone. The typed text is matched by `initiatives.selectors.colleague_matches`;
+    one match is taken, several are offered as choices (`matches`, also shown while typing
+    with htmx), none is an error. A chosen `user` (one of the offered) wins over the text."""
+
+    kollega = forms.CharField(
+        label=_("Kollega"), required=False, max_length=200,
+        help_text=_("Skriv navn, brugernavn eller e-mail."),
     )  # fmt: skip
+    user = forms.IntegerField(required=False, widget=forms.HiddenInput)  # rendered as radio buttons, see matches
     role = forms.ChoiceField(label=_("Rolle i teamet"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER)
+
+    MATCHES_SHOWN = 10
 
     def __init__(self, *args, initiative: Initiative, **kwargs):
         super().__init__(*args, **kwargs)
         # team.all(): the detail page has prefetched the team.
-        taken = [initiative.owner_id, *(member.user_id for member in initiative.team.all())]
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, unit__isnull=False).exclude(pk__in=taken).select_related("unit")
-        )
-        self.fields["user"].widget.attrs["class"] = "form-select"
+        self.taken = [initiative.owner_id, *(member.user_id for member in initiative.team.all())]
+        self.text = (self.data.get("kollega") or "").strip()[:200] if self.is_bound else ""
+        found = colleague_matches(self.text, exclude=self.taken, limit=self.MATCHES_SHOWN + 1) if self.text else []
+        self.matches = found[: self.MATCHES_SHOWN]  # [(pk, "Name (Unit)")]
+        self.more_matches = len(found) > self.MATCHES_SHOWN
+        self.fields["kollega"].widget.attrs.update({"class": "form-input", "autocomplete": "off"})
         self.fields["role"].widget.attrs["class"] = "form-select"
+
+    @property
+    def chosen(self) -> int | None:
+        """The offered colleague to show as chosen: the one posted, or the only match."""
+        try:
+            posted = int(self.data.get("user") or 0) if self.is_bound else 0
+        except ValueError:
+            posted = 0
+        offered = [pk for pk, _label in self.matches]
+        return posted if posted in offered else (offered[0] if len(offered) == 1 else None)
+
+    def clean(self):
+        data = super().clean()
+        user_id = data.get("user")
+        if user_id:
+            data["user"] = colleagues(exclude=self.taken).filter(pk=user_id).first()
+            if data["user"] is None:
+                self.add_error("kollega", _("Vælg en kollega fra listen."))
+        elif not self.text:
+            self.add_error("kollega", _("Skriv navnet på en kollega."))
+        elif len(self.matches) == 1:
+            data["user"] = colleagues(exclude=self.taken).get(pk=self.matches[0][0])
+        elif not self.matches:
+            self.add_error(
+                "kollega",
+                _("Ingen kollega passer til “%(text)s”. Prøv med et andet navn, brugernavn eller e-mail.")
+                % {"text": self.text},
+            )
+        else:
+            self.add_error(
+                "kollega", _("Flere kolleger passer til “%(text)s”. Vælg én herunder.") % {"text": self.text}
+            )
+        return data
 
 
 ALLOWED_TYPES = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, QuerySet, TextField, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from redis import RedisError
@@ -20,7 +20,7 @@ from initiatives.models import PUBLIC_STATUSES, Initiative, InitiativeUserObject
 from initiatives.permissions import visible_initiatives
 from initiatives.search import search
 from slagelse_ou.lib.fold import Fold, document, from_document, row_document, store_empty
-from slagelse_ou.models import OrgUnit
+from slagelse_ou.models import OrgUnit, User
 
 SORTS = {
     "opdateret": ("-updated_at", "-id"),
@@ -173,6 +173,34 @@ def initiative_filter_choices_forget(**signal_kwargs) -> None:
 
     forget()
     transaction.on_commit(forget, using=signal_kwargs.get("using"))
+
+
+def colleagues(*, exclude: list[int] = ()) -> QuerySet[User]:
+    """Who can join a team: active employees with a unit."""
+    return User.objects.filter(is_active=True, unit__isnull=False).exclude(pk__in=exclude)
+
+
+def colleague_matches(text: str, *, exclude: list[int] = (), limit: int = 11) -> list[tuple[int, str]]:
+    """Colleagues matching what was typed, as (pk, "Name (Unit)"), by name: an exact
+    username or e-mail is the one meant; otherwise every word must begin a first name, last
+    name or username (or appear in the name, for a word of three letters or more)."""
+    words = text.split()
+    if not words:
+        return []
+    qs = colleagues(exclude=exclude)
+    exact = qs.filter(Q(username__iexact=text) | Q(email__iexact=text))
+    for word in words:
+        starts = Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(username__istartswith=word)
+        if len(word) >= 3:
+            starts |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        qs = qs.filter(starts)
+    rows = (exact if exact.exists() else qs).order_by("first_name", "last_name", "username")[:limit]
+    return [
+        (pk, f"{f'{first} {last}'.strip() or username} ({unit})")
+        for pk, first, last, username, unit in rows.values_list(
+            "pk", "first_name", "last_name", "username", "unit__name"
+        )
+    ]
 
 
 def initiative_public_latest(*, limit: int) -> list[Initiative]:

@@ -16,6 +16,7 @@ urlpatterns = [
         name="transition",
     ),
     path("proevehandlinger/<int:pk>/team/", views.team_add_view, name="team_add"),
+    path("proevehandlinger/<int:pk>/team/forslag/", views.team_matches_view, name="team_matches"),
     path(
         "proevehandlinger/<int:pk>/team/<int:member_id>/fjern/",
         views.team_remove_view,

@@ -271,6 +271,15 @@ def team_add_view(request, pk: int):
     return redirect("initiatives:detail", pk=pk)
 
 
+@login_required
+@require_http_methods(["GET"])
+def team_matches_view(request, pk: int):
+    """The colleagues matching what the editor has typed so far (htmx, while typing)."""
+    initiative = get_initiative_for_editor(request.user, pk)
+    form = TeamMemberForm(request.GET, initiative=initiative_detail(pk=initiative.pk))
+    return render(request, "initiatives/initiative_detail.html#team-matches", {"team_form": form, "typing": True})
+
+
 def _team_partial(request, pk, form):
     initiative = initiative_detail(pk=pk)
     return render(request, "initiatives/initiative_detail.html#team", {

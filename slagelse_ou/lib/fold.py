@@ -251,13 +251,23 @@ def fold_into_compiled(instance: models.Model, key, make_folds, **values: int) -
     """`fold_into` for a panel read on every page view: `make_folds(**values)` gives the
     folds, and their SQL is compiled once per `key` (which must name whatever changes their
     shape; `values` are whole numbers such as a user id)."""
+    document_into(instance, key, lambda **given: (make_folds(**given), {}), make_folds(**values), **values)
+
+
+def document_into(instance: models.Model, key, build_parts, folds, **values: int) -> dict:
+    """`fold_into` compiled once per `key`: `build_parts(**values)` gives the folds (with
+    their querysets) and any plain expressions on the row, `{name: expression}`; `folds` are
+    the same folds for reading the lists back (their querysets are not used, so they can be
+    built without the request's values). Returns the expressions' values."""
     model = type(instance)
 
     def build(pk, **given):
-        arrays = {f"@@{fold.annotation}": _subquery(model, fold) for fold in make_folds(**given)}
-        return model._default_manager.filter(pk=pk).order_by().values(doc=JSONObject(**arrays))
+        built_folds, expressions = build_parts(**given)
+        parts = {f"@@{fold.annotation}": _subquery(model, fold) for fold in built_folds}
+        return model._default_manager.filter(pk=pk).order_by().values(doc=JSONObject(**parts, **expressions))
 
     using = instance._state.db or "default"
     data = document(key, build, using=using, pk=instance.pk, **values) or {}
-    for fold in make_folds(**values):
+    for fold in folds:
         _unfold_rows(model, instance, fold, data.get(f"@@{fold.annotation}"), using)
+    return {name: value for name, value in data.items() if not name.startswith("@@")}

@@ -111,7 +111,12 @@ def test_an_employee_proposes_a_trial_the_coordinator_approves_it_and_the_employ
     expect(status_tag(page)).to_have_text("Kladde")
     axe.check(page, "detalje (kladde)")
     team = page.locator("#team")
-    field(team, "Kollega").select_option(str(team_member.pk))
+    # The colleague is found by typing: the matches appear while typing (htmx), one is chosen.
+    field(team, "Kollega").press_sequentially(team_member.last_name[:4], delay=50)
+    match = team.get_by_role("radio", name=re.compile(re.escape(team_member.get_full_name())))
+    expect(match).to_be_visible()
+    match.check()
+    axe.check(page, "detalje (kollega søgt)")
     team.get_by_role("button", name="Tilføj teammedlem").click()
     expect(team.get_by_role("listitem").filter(has_text=team_member.get_full_name())).to_have_count(1)
     expect(page.get_by_role("status")).to_have_count(0)  # swapped in place: no reload, no flash message

@@ -204,3 +204,28 @@ def test_participants_are_reminded_once_even_when_the_job_runs_twice(meeting, ci
     assert services.meeting_reminders_send(now=later["starts_at"] - dt.timedelta(hours=2)) == 1
     assert services.meeting_reminders_send(now=later["starts_at"] - dt.timedelta(hours=1)) == 0
     assert Notification.objects.filter(subject__startswith="Påmindelse").count() == 4
+
+
+@pytest.mark.parametrize("invited_asks_first", [True, False])
+def test_readers_with_the_same_roles_each_see_the_minutes_of_their_own_rooms(
+    client, held_meeting, public_room, initiative_in, coordinator, citizen, invited_asks_first
+):
+    """The panel's query is compiled once per shape of reader (dialogrum.selectors
+    `initiative_dialog_panel`); two citizens share it, each with their own id."""
+    from slagelse_ou import roles
+    from tests.factories import UserFactory
+
+    initiative = initiative_in("i_gang")
+    services.meeting_minutes_attach(meeting_id=held_meeting.pk, actor=coordinator, initiative=initiative)
+    services.room_update(room_id=public_room.pk, actor=coordinator, title=public_room.title, description="",
+                         visibility=Visibility.MEMBERS)  # fmt: skip
+    invited = UserFactory(username="inviteret", roles=[roles.BORGER])
+    services.room_member_invite(room_id=public_room.pk, actor=coordinator, user=invited)
+
+    def sees_minutes(user) -> bool:
+        client.force_login(user)
+        return held_meeting.title in client.get(initiative.get_absolute_url()).content.decode()
+
+    order = [(invited, True), (citizen, False)]
+    for user, expected in order if invited_asks_first else reversed(order):
+        assert sees_minutes(user) is expected, user.username
