@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from criteria.models import Criterion, ManagerEndorsement, Recommendation, Verdict
 from criteria.selectors import eligible_reviewers
 from initiatives.models import Initiative
+from slagelse_ou.lib.widgets import FastCheckboxSelectMultiple, FastSelect
 
 TEXTAREA = {"rows": 3, "class": "form-input"}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
@@ -46,9 +47,23 @@ class EscalateForm(forms.Form):
     )
 
 
+class _ReviewerChoices(forms.models.ModelChoiceIterator):
+    """("pk", "Name (Unit)") from values_list: a User and an OrgUnit per reviewer only to print
+    two names cost more than the rest of the review overview's form (`make bench`)."""
+
+    def __iter__(self):
+        rows = self.queryset.values_list("pk", "first_name", "last_name", "username", "unit__name")
+        for pk, first_name, last_name, username, unit_name in rows:
+            yield (pk, f"{f'{first_name} {last_name}'.strip() or username} ({unit_name or _('ingen enhed')})")
+
+
+class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _ReviewerChoices
+
+
 class AssignForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
-        label=_("Bedømmere"), queryset=None, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+    reviewers = ReviewerChoiceField(
+        label=_("Bedømmere"), queryset=None, widget=FastCheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
         help_text=_("Kun bedømmere uden interessekonflikt vises: ikke ejer, team eller den ansvarlige enhed."),
         error_messages={"required": _("Vælg mindst én bedømmer."),
                         "invalid_choice": _("En af de valgte kan ikke være bedømmer af denne ansøgning."),
@@ -67,7 +82,6 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.needs_reason = needs_reason
         self.fields["reviewers"].queryset = eligible_reviewers(initiative=initiative)
-        self.fields["reviewers"].label_from_instance = lambda u: f"{u} ({u.unit or _('ingen enhed')})"
         if not needs_reason:
             del self.fields["note"]
 
@@ -189,7 +203,7 @@ class DecisionForm(forms.Form):
             n = {"n": criterion.order}
             self.fields[f"c{criterion.pk}-verdict"] = forms.ChoiceField(
                 label=_("Vurdering af princip %(n)s") % n, choices=[("", _("Vælg vurdering")), *Verdict.choices],
-                widget=forms.Select(attrs={"class": "form-select"}),
+                widget=FastSelect(attrs={"class": "form-select"}),
                 error_messages={"required": _("Vælg en vurdering af princip %(n)s.") % n},
             )  # fmt: skip
             self.fields[f"c{criterion.pk}-reason"] = forms.CharField(
