@@ -3,7 +3,6 @@ a page's query count does not grow with its rows (tests/dialogrum/test_queries.p
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass, replace
 
@@ -22,8 +21,9 @@ from dialogrum.models import (
     RoomUserObjectPermission,
     Thread,
 )
-from dialogrum.permissions import MANAGE, VIEW, visible_rooms
+from dialogrum.permissions import MANAGE, VIEW, reader_for, reader_shape, reader_values, visible_rooms
 from slagelse_ou.lib.fold import Fold, document_into
+from slagelse_ou.lib.paginator import TailPaginator
 from slagelse_ou.models import User
 
 
@@ -55,7 +55,7 @@ def _reply_paginator(thread: Thread) -> Paginator:
     # Orphans: the newest page, which readers land on, is never a stub of one or two posts;
     # up to half a page is folded into the page before it.
     size = settings.DIALOGRUM_POSTS_PER_PAGE
-    return Paginator(thread_replies(thread=thread), size, orphans=size // 2)
+    return TailPaginator(thread_replies(thread=thread), size, orphans=size // 2)
 
 
 def reply_page(*, thread: Thread, number: str | int | None) -> Page:
@@ -148,18 +148,12 @@ def initiative_dialog_panel(*, user, initiative) -> dict:
     """The dialogue panel on a trial's page in one query: the minutes the reader may see
     (as `initiative_minutes_for_user`) and whether the trial's room is open to them.
 
-    The query is compiled once per process for each shape of reader (signed in or not, roles,
-    managed units), with the trial's and the reader's ids swapped in per request
-    (slagelse_ou/lib/fold.py `document`): building and compiling the room and trial
-    visibility rules cost ~15 ms of every signed-in detail page (`make bench`)."""
-    signed_in = user.is_authenticated
-    shape = (user.is_superuser, frozenset(user.role_names), tuple(sorted(user.managed_unit_paths))) if signed_in else ()
-    # The reader's id is a value of the query unless no rule reads it (coordinators see all).
-    values = {"user_id": user.pk} if signed_in and not user.is_coordinator else {}
+    The query is compiled once per process for each shape of reader, with the trial's and
+    the reader's ids swapped in (dialogrum.permissions `reader_shape`): building and compiling
+    the room and trial rules cost ~15 ms of every signed-in detail page (`make bench`)."""
 
     def build_parts(user_id=None):
-        reader = user if user_id is None else _stand_in(user, user_id)
-        rooms = visible_rooms(reader)
+        rooms = visible_rooms(reader_for(user, user_id))
         minutes = MinutesLink.objects.filter(meeting__room__in=rooms.values("pk")).order_by(
             "-meeting__starts_at", "-pk"
         )
@@ -169,16 +163,9 @@ def initiative_dialog_panel(*, user, initiative) -> dict:
         }
         return [replace(_MINUTES_FOLD, queryset=minutes)], expressions
 
-    found = document_into(initiative, ("initiative-dialog", signed_in, shape), build_parts, [_MINUTES_FOLD], **values)
+    key = ("initiative-dialog", reader_shape(user))
+    found = document_into(initiative, key, build_parts, [_MINUTES_FOLD], **reader_values(user))
     return {"minutes": initiative._dialog_minutes, "show_room": not found["has_room"] or found["room_visible"]}
-
-
-def _stand_in(user: User, user_id: int) -> User:
-    """The reader with another id and the same roles and managed units, for compiling."""
-    user.role_names, user.managed_unit_paths  # noqa: B018 — read (and cached) before the copy
-    stand_in = copy.copy(user)
-    stand_in.id = user_id
-    return stand_in
 
 
 def initiative_minutes_for_user(*, user, initiative) -> list[MinutesLink]:

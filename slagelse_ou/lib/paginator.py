@@ -61,3 +61,26 @@ class CappedPaginator(Paginator):
         if len(rows) < self.per_page:
             self.__dict__["_counted"] = len(rows)  # the whole list fits on this page
         return self._get_page(rows, 1, self)
+
+
+class TailPaginator(Paginator):
+    """A paginator that reads pages in the second half of the list from its end.
+
+    `OFFSET n` makes PostgreSQL produce and throw away n rows first. A dialogue thread opens
+    on its newest page, the last one: at 4,500 posts, `OFFSET 4480` sorted and joined every
+    post to show 19 (14 ms of a 70 ms page; `make bench`). Read backwards (the queryset's
+    order reversed, which its index serves as well), the last page is `OFFSET 0`. The pages
+    are the same as Paginator's; the queryset must have a total order (ties broken by pk).
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom <= self.count // 2 or not getattr(self.object_list, "ordered", False):
+            return self._get_page(self.object_list[bottom:top], number, self)
+        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)

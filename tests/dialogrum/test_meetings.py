@@ -229,3 +229,24 @@ def test_readers_with_the_same_roles_each_see_the_minutes_of_their_own_rooms(
     order = [(invited, True), (citizen, False)]
     for user, expected in order if invited_asks_first else reversed(order):
         assert sees_minutes(user) is expected, user.username
+
+
+@pytest.mark.parametrize("invited_asks_first", [True, False])
+def test_readers_with_the_same_roles_each_open_only_the_threads_of_their_own_rooms(
+    client, public_thread, public_room, coordinator, citizen, invited_asks_first
+):
+    """get_thread_for_user's query is compiled once per shape of reader; each reader's own
+    id decides (dialogrum.permissions `reader_shape`)."""
+    from slagelse_ou import roles
+    from tests.factories import UserFactory
+
+    services.room_update(room_id=public_room.pk, actor=coordinator, title=public_room.title, description="",
+                         visibility=Visibility.MEMBERS)  # fmt: skip
+    invited = UserFactory(username="inviteret2", roles=[roles.BORGER])
+    services.room_member_invite(room_id=public_room.pk, actor=coordinator, user=invited)
+    url = reverse("dialogrum:thread_detail", args=[public_thread.pk])
+
+    order = [(invited, 200), (citizen, 404)]
+    for user, expected in order if invited_asks_first else reversed(order):
+        client.force_login(user)
+        assert client.get(url).status_code == expected, user.username
