@@ -232,6 +232,11 @@ class Initiative(models.Model):
             models.Index(fields=["title", "id"], name="initiative_title"),
             models.Index(fields=["start_date", "id"], name="initiative_start"),
             GinIndex(fields=["search_vector"], name="initiative_search"),
+            # The public search's own: with only the index above, PostgreSQL combined it with the
+            # status index, reading 60,000 entries to keep the public trials (19 ms a search).
+            GinIndex(
+                fields=["search_vector"], name="initiative_search_public", condition=Q(status__in=PUBLIC_STATUSES)
+            ),
         ]
 
     def __str__(self) -> str:
