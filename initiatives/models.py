@@ -215,6 +215,8 @@ class Initiative(models.Model):
             # The created_at one also holds every column a list reads (LIST_FIELDS) and filters
             # on: a year's rows come from it alone, without the table's wide rows, to be sorted
             # (a year sorted by status or start: 43–45 → 10–17 ms at 100,000; selectors._apply_filters).
+            # With the owner it also covers the visibility rules, so a manager's count with a
+            # pejlemærke is read from it instead of the table (4–200 ms, as the disk allowed).
             models.Index(
                 fields=["-created_at", "-id"],
                 include=[
@@ -226,7 +228,8 @@ class Initiative(models.Model):
                     "submitted_at",
                     "owning_unit",
                     "pejlemaerke_ids",
-                ],  # fmt: skip
+                    "owner",
+                ],
                 name="initiative_created_list",
             ),
             models.Index(fields=["title", "id"], name="initiative_title"),
