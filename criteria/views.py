@@ -52,6 +52,7 @@ from criteria.selectors import (
 from initiatives.exceptions import ActionForbidden, DomainError
 from initiatives.models import Initiative, Status
 from slagelse_ou import roles
+from slagelse_ou.lib.paginator import TailPaginator
 
 # --- Ledelsens kø and the manager's view -------------------------------------------------------
 
@@ -130,7 +131,9 @@ def my_reviews(request):
     view = request.GET.get("vis", "aabne")
     if view not in ("aabne", "forfaldne", "faerdige", "afslaaede", "alle"):
         view = "aabne"
-    page = Paginator(reviewer_assignments(user=request.user, view=view), settings.PAGE_SIZE).get_page(
+    # TailPaginator: the later pages of a reviewer with a thousand assignments are read from the
+    # end (OFFSET 950 made PostgreSQL join and sort them all: 55 ms at 100,000; `make bench`).
+    page = TailPaginator(reviewer_assignments(user=request.user, view=view), settings.PAGE_SIZE).get_page(
         request.GET.get("side")
     )
     progress = round_progress(assignments=list(page.object_list))
