@@ -275,8 +275,7 @@ def team_add_view(request, pk: int):
 @require_http_methods(["GET"])
 def team_matches_view(request, pk: int):
     """The colleagues matching what the editor has typed so far (htmx, while typing)."""
-    initiative = get_initiative_for_editor(request.user, pk)
-    form = TeamMemberForm(request.GET, initiative=initiative_detail(pk=initiative.pk))
+    form = TeamMemberForm(request.GET, initiative=get_initiative_for_editor(request.user, pk))
     return render(request, "initiatives/initiative_detail.html#team-matches", {"team_form": form, "typing": True})
 
 

@@ -18,6 +18,18 @@ from tests.factories import OrgUnitFactory, UserFactory, make_initiative
 
 
 @pytest.fixture(autouse=True)
+def _danish():
+    """Every test starts in Danish, the portal's language. A request in English leaves English
+    active in the thread (LocaleMiddleware does not reset it), and messages a later test
+    builds outside a request (forms, e-mail subjects) were then English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_filter_choices():
     """The list filters' units and pejlemærker are cached in Redis (initiatives.selectors);
     a test's rows are rolled back without a signal, so no test sees the last one's."""

@@ -3,13 +3,15 @@
 `prefetch_related` reads each child list with a query of its own. A detail page shows one
 row with many short lists (pejlemærker, indicators, team, history …), so it paid one query
 per list. A `Fold` reads a list as a JSON array inside the parent's SELECT instead
-(`ARRAY(SELECT jsonb_build_object(…) …)`), and `unfold` turns each array back into model
-instances, stored exactly where `prefetch_related` stores them: templates and code that call
+(`ARRAY(SELECT to_jsonb(row) …)`), and the arrays are turned back into model instances,
+stored exactly where `prefetch_related` stores them: templates and code that call
 `initiative.team.all()` read the same objects without a query.
 
-    qs = folded(Initiative.objects.filter(pk=pk), Fold("indicators"),
-                Fold("team", related=("user", "user__unit")))
-    initiative = unfold(qs.get(), *folds)
+    folds = (Fold("indicators"), Fold("team", related=("user", "user__unit")))
+    build = lambda pk: Initiative.objects.filter(pk=pk).values(doc=row_document(Initiative, folds=folds))
+    initiative = from_document(Initiative, document("trial-with-team", build, pk=pk), *folds)
+
+`document_into` does the same for a row already in hand (a panel on its page).
 
 Only for lists that are short by nature: the whole list travels in the parent row.
 """
@@ -114,11 +116,6 @@ def _subquery(parent: type[models.Model], fold: Fold) -> ArraySubquery:
     return ArraySubquery(qs.values(json=_row(child, fold.related, fold.folds)))
 
 
-def folded(qs: QuerySet, *folds: Fold) -> QuerySet:
-    """`qs` with each fold's list as an array column (read them back with `unfold`)."""
-    return qs.annotate(**{fold.annotation: _subquery(qs.model, fold) for fold in folds})
-
-
 def _instance(model: type[models.Model], data: dict, using: str) -> models.Model:
     # Generated columns (a search vector) stay out: derived, and no page reads them from here.
     fields = [f for f in model._meta.concrete_fields if f.attname in data and not f.generated]
@@ -169,29 +166,6 @@ def _unfold_rows(parent: type[models.Model], instance: models.Model, fold: Fold,
             _unfold_rows(child, item, inner, data.get(f"@@{inner.annotation}"), using)
         children.append(item)
     _store(instance, fold, children)
-
-
-def unfold(instance: models.Model, *folds: Fold) -> models.Model:
-    """Turn the arrays `folded` added into child instances, cached as `prefetch_related`
-    caches them (or as a list on `to_attr`)."""
-    using = instance._state.db or "default"
-    for fold in folds:
-        rows = instance.__dict__.pop(fold.annotation, None)
-        _unfold_rows(type(instance), instance, fold, rows, using)
-    return instance
-
-
-def fold_into(instance: models.Model, *folds: Fold, **annotations) -> dict:
-    """Read `folds` (and any plain `annotations`) for one row already in hand, in one query,
-    and store them on it. Returns the annotations' values."""
-    qs = type(instance)._default_manager.filter(pk=instance.pk).order_by()
-    values = list(annotations)
-    qs = folded(qs, *folds).annotate(**annotations).values(*values, *(fold.annotation for fold in folds))
-    row = qs.first() or {}
-    using = instance._state.db or "default"
-    for fold in folds:
-        _unfold_rows(type(instance), instance, fold, row.get(fold.annotation), using)
-    return {name: row.get(name) for name in values}
 
 
 # --- One document per page, compiled once ------------------------------------------------------
@@ -248,14 +222,15 @@ def store_empty(instance: models.Model, *folds: Fold) -> None:
 
 
 def fold_into_compiled(instance: models.Model, key, make_folds, **values: int) -> None:
-    """`fold_into` for a panel read on every page view: `make_folds(**values)` gives the
+    """`document_into` for a panel with folds only: `make_folds(**values)` gives the
     folds, and their SQL is compiled once per `key` (which must name whatever changes their
     shape; `values` are whole numbers such as a user id)."""
     document_into(instance, key, lambda **given: (make_folds(**given), {}), make_folds(**values), **values)
 
 
 def document_into(instance: models.Model, key, build_parts, folds, **values: int) -> dict:
-    """`fold_into` compiled once per `key`: `build_parts(**values)` gives the folds (with
+    """Read folds (and plain expressions) for one row already in hand, in one query compiled
+    once per `key`, and store them on it: `build_parts(**values)` gives the folds (with
     their querysets) and any plain expressions on the row, `{name: expression}`; `folds` are
     the same folds for reading the lists back (their querysets are not used, so they can be
     built without the request's values). Returns the expressions' values."""

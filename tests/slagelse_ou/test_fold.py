@@ -1,5 +1,6 @@
 """slagelse_ou/lib/fold.py: a folded list reads back as exactly what prefetch_related reads,
-in the parent's one query."""
+in the parent's one query (`document` with `row_document`, read back by `from_document`, as the
+detail page reads; `document_into` for a row already in hand, as the panels do)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,20 @@ from initiatives import services
 from initiatives.models import Indicator, Initiative, InitiativeEvent, Pejlemaerke, TeamMember
 from results.models import Evaluation, EvaluationIndicator
 from slagelse_ou import roles
-from slagelse_ou.lib.fold import Fold, fold_into, folded, unfold
+from slagelse_ou.lib.fold import Fold, document, document_into, from_document, row_document
 from tests.conftest import move
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def read(pk: int, *folds: Fold) -> Initiative:
+    """The trial with its folded lists, the way the detail page reads it."""
+
+    def build(pk):
+        return Initiative.objects.filter(pk=pk).order_by().values(doc=row_document(Initiative, folds=folds))
+
+    return from_document(Initiative, document(("test-fold", folds), build, pk=pk), *folds)
 
 
 def _rows(objects, *names):
@@ -43,7 +53,7 @@ def test_folded_lists_equal_prefetched_ones_and_read_no_further_query(trial):
     folds = (Fold("pejlemaerker"), Fold("indicators"), Fold("team", related=("user", "user__unit")),
              Fold("events", related=("actor",)))  # fmt: skip
     with CaptureQueriesContext(connection) as captured:
-        one = unfold(folded(Initiative.objects.filter(pk=trial.pk), *folds).get(), *folds)
+        one = read(trial.pk, *folds)
         team = [
             (m.pk, m.role, m.added_at, m.user.username, m.user.unit.name, m.initiative.title) for m in one.team.all()
         ]
@@ -69,7 +79,7 @@ def test_folded_lists_equal_prefetched_ones_and_read_no_further_query(trial):
 
 def test_an_empty_list_and_a_missing_one_to_one_read_as_empty_without_a_query(trial):
     folds = (Fold("partners"), Fold("evaluation"))
-    initiative = unfold(folded(Initiative.objects.filter(pk=trial.pk), *folds).get(), *folds)
+    initiative = read(trial.pk, *folds)
     with CaptureQueriesContext(connection) as captured:
         assert list(initiative.partners.all()) == []
         with pytest.raises(Evaluation.DoesNotExist):
@@ -77,7 +87,7 @@ def test_an_empty_list_and_a_missing_one_to_one_read_as_empty_without_a_query(tr
     assert len(captured) == 0
 
 
-def test_fold_into_reads_nested_lists_limits_and_lookups_in_one_query(
+def test_document_into_reads_nested_lists_limits_and_lookups_in_one_query(
     trial, initiator, team_member, coordinator, settings
 ):
     settings.MANAGER_ENDORSEMENT_ENABLED = False
@@ -97,7 +107,8 @@ def test_fold_into_reads_nested_lists_limits_and_lookups_in_one_query(
     )  # fmt: skip
     fresh = Initiative.objects.get(pk=trial.pk)
     with CaptureQueriesContext(connection) as captured:
-        values = fold_into(fresh, *folds, title_length=Length("title"))
+        values = document_into(fresh, ("test-fold-into", folds), lambda: (folds, {"title_length": Length("title")}),
+                               folds)  # fmt: skip
         latest = fresh.latest[0]
         reasons = [(r.criterion.order, r.verdict) for r in latest.reasons.all()]
         names = [i.name for i in fresh.evaluation.indicator_results.all()]
@@ -114,7 +125,7 @@ def test_fold_into_reads_nested_lists_limits_and_lookups_in_one_query(
 
 def test_a_fold_with_a_lookup_needs_a_queryset_and_to_attr():
     with pytest.raises(ValueError, match="lookup"):
-        folded(Initiative.objects.all(), Fold("", lookup="initiative"))
+        row_document(Initiative, folds=(Fold("", lookup="initiative"),))
 
 
 def test_a_document_is_compiled_once_and_reads_each_requests_own_row(trial, initiator, team_member):
