@@ -54,7 +54,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--ideas", type=int, default=1000, help="idea submissions in the burst (default 1000)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients of the burst (default 20)")
     parser.add_argument("--burst-workers", type=int, default=2, help="gunicorn workers for the burst (default 2)")
-    return parser.parse_args(argv)  # fmt: skip
+    return parser.parse_args(argv)
 
 
 def log(message: str) -> None:
@@ -138,8 +138,10 @@ def main(argv: list[str]) -> int:
             result = scenarios.run(scenario, ctx, requests=args.requests, warmup=args.warmup, seed=args.seed)
             results[size][scenario.key] = result
             low, high = result.query_range
-            log(f"  {size:>7,} {scenario.key:<12} median {result.median:6.1f} ms  p95 {result.p95:6.1f} ms  "
-                f"SQL {low}{'' if low == high else f'–{high}'}")  # fmt: skip
+            log(
+                f"  {size:>7,} {scenario.key:<12} median {result.median:6.1f} ms  p95 {result.p95:6.1f} ms  "
+                f"SQL {low}{'' if low == high else f'–{high}'}"
+            )
             if args.explain and result.slowest:
                 elapsed, slow_url, queries = result.slowest
                 log(f"    slowest {elapsed:.1f} ms: {slow_url}")
@@ -151,8 +153,13 @@ def main(argv: list[str]) -> int:
     burst = None
     if extra.burst_selected(args.only):
         step = time.perf_counter()
-        burst = extra.burst(ideas=args.ideas, clients=args.clients, workers=args.burst_workers,
-                            database_url=os.environ["DATABASE_URL"], log=log)  # fmt: skip
+        burst = extra.burst(
+            ideas=args.ideas,
+            clients=args.clients,
+            workers=args.burst_workers,
+            database_url=os.environ["DATABASE_URL"],
+            log=log,
+        )
         timings.append(f"idéer via gunicorn: {time.perf_counter() - step:.1f} s")
 
     with connection.cursor() as cursor:

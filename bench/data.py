@@ -69,19 +69,37 @@ TRAILS = {
     Status.REJECTED: [_SUBMIT, _REVIEW, ("reject", Status.IN_REVIEW, Status.REJECTED, True)],
     Status.RUNNING: [_SUBMIT, _REVIEW, _APPROVE, _START],
     Status.EVALUATION: [_SUBMIT, _REVIEW, _APPROVE, _START, _EVALUATE],
-    Status.CONCLUDED: [_SUBMIT, _REVIEW, _APPROVE, _START, _EVALUATE,
-                       ("conclude", Status.EVALUATION, Status.CONCLUDED, True)],
+    Status.CONCLUDED: [
+        _SUBMIT,
+        _REVIEW,
+        _APPROVE,
+        _START,
+        _EVALUATE,
+        ("conclude", Status.EVALUATION, Status.CONCLUDED, True),
+    ],
     Status.WITHDRAWN: [_SUBMIT, ("withdraw", Status.SUBMITTED, Status.WITHDRAWN, False)],
-}  # fmt: skip
+}
 
 FIRST_NAMES = ["Mette", "Jonas", "Lise", "Karim", "Sofie", "Anne", "Peter", "Fatima", "Lars", "Ida", "Mads", "Camilla"]
 LAST_NAMES = ["Hansen", "Nielsen", "Madsen", "Ahmadi", "Berg", "Kristensen", "Jensen", "Larsen", "Olsen", "Poulsen"]
 TITLE_WORDS_1 = ["Digital", "Fælles", "Grøn", "Tryg", "Tidlig", "Mobil", "Åben", "Lokal", "Sund", "Hurtig", "Ny", "Let"]
 TITLE_WORDS_2 = [
-    "hjemmepleje", "skolevej", "madordning", "genoptræning", "borgerservice", "dagpleje", "jobsøgning",
-    "affaldssortering", "vejvedligehold", "bibliotekstid", "sagsbehandling", "forældresamarbejde",
-    "ældrekontakt", "ungeindsats", "rehabilitering",
-]  # fmt: skip
+    "hjemmepleje",
+    "skolevej",
+    "madordning",
+    "genoptræning",
+    "borgerservice",
+    "dagpleje",
+    "jobsøgning",
+    "affaldssortering",
+    "vejvedligehold",
+    "bibliotekstid",
+    "sagsbehandling",
+    "forældresamarbejde",
+    "ældrekontakt",
+    "ungeindsats",
+    "rehabilitering",
+]
 
 
 @dataclass(frozen=True)
@@ -148,9 +166,18 @@ def reset() -> None:
 
 def _reset_sequences() -> None:
     models_ = [
-        OrgUnit, User, Initiative, Indicator, TeamMember, ExternalPartner, RuleChallenge,
-        InitiativeEvent, InitiativeUserObjectPermission, Initiative.pejlemaerker.through, Initiative.mantras.through,
-    ]  # fmt: skip
+        OrgUnit,
+        User,
+        Initiative,
+        Indicator,
+        TeamMember,
+        ExternalPartner,
+        RuleChallenge,
+        InitiativeEvent,
+        InitiativeUserObjectPermission,
+        Initiative.pejlemaerker.through,
+        Initiative.mantras.through,
+    ]
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models_):
             cursor.execute(statement)
@@ -181,9 +208,14 @@ def create_organisation() -> Personas:
 
     def person(pk: int, username: str, unit: OrgUnit) -> User:
         return User(
-            id=pk, username=username, password="!", unit=unit, email=f"{username}@bench.example.dk",
-            first_name=FIRST_NAMES[pk % len(FIRST_NAMES)], last_name=LAST_NAMES[pk % len(LAST_NAMES)],
-        )  # fmt: skip
+            id=pk,
+            username=username,
+            password="!",
+            unit=unit,
+            email=f"{username}@bench.example.dk",
+            first_name=FIRST_NAMES[pk % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[pk % len(LAST_NAMES)],
+        )
 
     users = [person(pk, f"bench{pk}", teams[pk % len(teams)]) for pk in range(1, EMPLOYEES + 1)]
     coordinator = person(EMPLOYEES + 1, "bench_sekretariat", kommune)
@@ -256,30 +288,38 @@ def add_initiatives(lo: int, hi: int, *, span_of: int, log: Callable[[str], None
     outcomes = ["skaleret", "videreført_med_justering", "stoppet"]
     word_1, word_2 = _pick(TITLE_WORDS_1, _hash("g", 3)), _pick(TITLE_WORDS_2, _hash("g", 4))
     title = f"{word_1} || ' ' || {word_2} || ' ' || g"
-    _step("prøvehandlinger", log, lambda: _insert_select(Initiative, {
-        "id": "g",
-        "title": title,
-        "summary": f"'Et forsøg med ' || {word_2} || ' i ' || s.unit_id || '. enhed.'",
-        "problem": "'Borgerne venter for længe, og de oplever, at ingen tager ansvar for hele forløbet.'",
-        "idea": "'Vi samler opgaven i ét team på tværs af enhederne og følger borgeren hele vejen.'",
-        "hypothesis": "'Hvis vi samler opgaven, så falder ventetiden, fordi der er færre overdragelser.'",
-        "expected_effect": "'Kortere ventetid og mere tilfredse borgere.'",
-        "owning_unit_id": "s.unit_id",
-        "owner_id": "s.owner_id",
-        "resources": "'Inden for eksisterende budget: to timer om ugen pr. deltager.'",
-        "start_date": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN (s.created + interval '60 days')::date END",
-        "end_date": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN (s.created + interval '240 days')::date END",
-        "evaluation_date": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN (s.created + interval '300 days')::date END",
-        "risks": "'At de gamle arbejdsgange lever videre ved siden af de nye.'",
-        "status": "s.status",
-        "outcome": f"CASE WHEN s.status = '{Status.CONCLUDED}' THEN {_pick(outcomes, 'g')} ELSE '' END",
-        "decision_reason": f"CASE WHEN {decided} THEN 'Lever op til de bærende principper.' ELSE '' END",
-        "created_at": "s.created",
-        "updated_at": "LEAST(now(), s.created + mod(g * 31, 200) * interval '1 day')",
-        "submitted_at": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN s.created + interval '5 days' END",
-        "decided_at": f"CASE WHEN {decided} THEN s.created + interval '30 days' END",
-        "copied_from_id": "NULL",
-    }, base))  # fmt: skip
+    _step(
+        "prøvehandlinger",
+        log,
+        lambda: _insert_select(
+            Initiative,
+            {
+                "id": "g",
+                "title": title,
+                "summary": f"'Et forsøg med ' || {word_2} || ' i ' || s.unit_id || '. enhed.'",
+                "problem": "'Borgerne venter for længe, og de oplever, at ingen tager ansvar for hele forløbet.'",
+                "idea": "'Vi samler opgaven i ét team på tværs af enhederne og følger borgeren hele vejen.'",
+                "hypothesis": "'Hvis vi samler opgaven, så falder ventetiden, fordi der er færre overdragelser.'",
+                "expected_effect": "'Kortere ventetid og mere tilfredse borgere.'",
+                "owning_unit_id": "s.unit_id",
+                "owner_id": "s.owner_id",
+                "resources": "'Inden for eksisterende budget: to timer om ugen pr. deltager.'",
+                "start_date": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN (s.created + interval '60 days')::date END",
+                "end_date": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN (s.created + interval '240 days')::date END",
+                "evaluation_date": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN (s.created + interval '300 days')::date END",
+                "risks": "'At de gamle arbejdsgange lever videre ved siden af de nye.'",
+                "status": "s.status",
+                "outcome": f"CASE WHEN s.status = '{Status.CONCLUDED}' THEN {_pick(outcomes, 'g')} ELSE '' END",
+                "decision_reason": f"CASE WHEN {decided} THEN 'Lever op til de bærende principper.' ELSE '' END",
+                "created_at": "s.created",
+                "updated_at": "LEAST(now(), s.created + mod(g * 31, 200) * interval '1 day')",
+                "submitted_at": f"CASE WHEN s.status <> '{Status.DRAFT}' THEN s.created + interval '5 days' END",
+                "decided_at": f"CASE WHEN {decided} THEN s.created + interval '30 days' END",
+                "copied_from_id": "NULL",
+            },
+            base,
+        ),
+    )
 
     initiative = Initiative._meta.db_table
     in_range = f"FROM {initiative} AS i WHERE i.id BETWEEN {lo} AND {hi}"
@@ -289,44 +329,80 @@ def add_initiatives(lo: int, hi: int, *, span_of: int, log: Callable[[str], None
         pej = Initiative.pejlemaerker.through
         mantra = Initiative.mantras.through
         # One or two of the three pejlemærker (two for half of the initiatives).
-        rows = _insert_select(pej, {"initiative_id": "i.id", "pejlemaerke_id": "p.id"}, f"""
+        rows = _insert_select(
+            pej,
+            {"initiative_id": "i.id", "pejlemaerke_id": "p.id"},
+            f"""
             FROM {initiative} AS i JOIN initiatives_pejlemaerke AS p
               ON p.number = 1 + mod({h}, 3) OR (mod({h} / 3, 2) = 0 AND p.number = 1 + mod({h} + 1, 3))
-            WHERE i.id BETWEEN {lo} AND {hi}""")  # fmt: skip
+            WHERE i.id BETWEEN {lo} AND {hi}""",
+        )
         # The SQL insert sends no m2m_changed: fill the list column as the signal would.
         Initiative.objects.filter(pk__range=(lo, hi)).pejlemaerke_ids_refresh()
-        rows += _insert_select(mantra, {"initiative_id": "i.id", "mantra_id": "m.id"}, f"""
+        rows += _insert_select(
+            mantra,
+            {"initiative_id": "i.id", "mantra_id": "m.id"},
+            f"""
             FROM {initiative} AS i
             JOIN (SELECT id, row_number() OVER (ORDER BY letter) - 1 AS n FROM initiatives_mantra) AS m
               ON m.n = mod({_hash("i.id", 6)}, 4)
-            WHERE i.id BETWEEN {lo} AND {hi}""")  # fmt: skip
+            WHERE i.id BETWEEN {lo} AND {hi}""",
+        )
         return rows
 
     _step("pejlemærker og mantraer", log, m2m)
-    _step("indikatorer", log, lambda: _insert_select(Indicator, {
-        "initiative_id": "i.id",
-        "name": "CASE k WHEN 1 THEN 'Ventetid i dage' ELSE 'Andel tilfredse borgere' END",
-        "unit": "CASE k WHEN 1 THEN 'dage' ELSE '%%' END",
-        "baseline": "CASE k WHEN 1 THEN 20 + mod(i.id, 10) ELSE 55 END",
-        "target": "CASE k WHEN 1 THEN 10 ELSE 80 END",
-        "order": "k - 1",
-    }, f"FROM {initiative} AS i CROSS JOIN generate_series(1, 2) AS k WHERE i.id BETWEEN {lo} AND {hi}"))  # fmt: skip
-    _step("teammedlemmer", log, lambda: _insert_select(TeamMember, {
-        "initiative_id": "i.id",
-        "user_id": f"1 + mod(i.owner_id - 1 + k * 577, {EMPLOYEES})",
-        "role": f"CASE k WHEN 1 THEN '{TeamMember.Role.CO_OWNER}' ELSE '{TeamMember.Role.MEMBER}' END",
-        "added_at": "i.created_at + k * interval '1 day'",
-    }, f"FROM {initiative} AS i CROSS JOIN generate_series(1, 2) AS k WHERE i.id BETWEEN {lo} AND {hi}"))  # fmt: skip
+    _step(
+        "indikatorer",
+        log,
+        lambda: _insert_select(
+            Indicator,
+            {
+                "initiative_id": "i.id",
+                "name": "CASE k WHEN 1 THEN 'Ventetid i dage' ELSE 'Andel tilfredse borgere' END",
+                "unit": "CASE k WHEN 1 THEN 'dage' ELSE '%%' END",
+                "baseline": "CASE k WHEN 1 THEN 20 + mod(i.id, 10) ELSE 55 END",
+                "target": "CASE k WHEN 1 THEN 10 ELSE 80 END",
+                "order": "k - 1",
+            },
+            f"FROM {initiative} AS i CROSS JOIN generate_series(1, 2) AS k WHERE i.id BETWEEN {lo} AND {hi}",
+        ),
+    )
+    _step(
+        "teammedlemmer",
+        log,
+        lambda: _insert_select(
+            TeamMember,
+            {
+                "initiative_id": "i.id",
+                "user_id": f"1 + mod(i.owner_id - 1 + k * 577, {EMPLOYEES})",
+                "role": f"CASE k WHEN 1 THEN '{TeamMember.Role.CO_OWNER}' ELSE '{TeamMember.Role.MEMBER}' END",
+                "added_at": "i.created_at + k * interval '1 day'",
+            },
+            f"FROM {initiative} AS i CROSS JOIN generate_series(1, 2) AS k WHERE i.id BETWEEN {lo} AND {hi}",
+        ),
+    )
 
     def partners_and_rules() -> int:
-        rows = _insert_select(ExternalPartner, {
-            "initiative_id": "i.id", "name": "'Frivilligcenter Slagelse'", "kind": "'frivillig'",
-            "contribution": "'Besøgsvenner to gange om ugen.'",
-        }, f"{in_range} AND mod(i.id, 2) = 0")  # fmt: skip
-        rows += _insert_select(RuleChallenge, {
-            "initiative_id": "i.id", "rule": "'Visitation skal ske i myndighedsafdelingen'", "kind": "'procedure'",
-            "exemption_needed": "'Teamet visiterer selv til hverdagsrehabilitering.'",
-        }, f"{in_range} AND mod(i.id, 3) = 0")  # fmt: skip
+        rows = _insert_select(
+            ExternalPartner,
+            {
+                "initiative_id": "i.id",
+                "name": "'Frivilligcenter Slagelse'",
+                "kind": "'frivillig'",
+                "contribution": "'Besøgsvenner to gange om ugen.'",
+            },
+            f"{in_range} AND mod(i.id, 2) = 0",
+        )
+        rows += _insert_select(
+            RuleChallenge,
+            {
+                "initiative_id": "i.id",
+                "rule": "'Visitation skal ske i myndighedsafdelingen'",
+                "kind": "'procedure'",
+                "exemption_needed": "'Teamet visiterer selv til hverdagsrehabilitering.'",
+            },
+            f"{in_range} AND mod(i.id, 3) = 0",
+        )
         return rows
 
     _step("partnere og udfordrede regler", log, partners_and_rules)
@@ -338,14 +414,20 @@ def add_initiatives(lo: int, hi: int, *, span_of: int, log: Callable[[str], None
                 content_type=ctype, codename__in=["view_initiative", "change_initiative"]
             ).values_list("pk", flat=True)
         )
-        return _insert_select(InitiativeUserObjectPermission, {
-            "content_object_id": "m.initiative_id", "permission_id": "p.id", "user_id": "m.user_id",
-        }, f"""
+        return _insert_select(
+            InitiativeUserObjectPermission,
+            {
+                "content_object_id": "m.initiative_id",
+                "permission_id": "p.id",
+                "user_id": "m.user_id",
+            },
+            f"""
             FROM (SELECT id AS initiative_id, owner_id AS user_id {in_range}
                   UNION ALL
                   SELECT initiative_id, user_id FROM {TeamMember._meta.db_table}
                   WHERE initiative_id BETWEEN {lo} AND {hi}) AS m
-            CROSS JOIN (SELECT unnest(ARRAY{perm_ids}::integer[]) AS id) AS p""")  # fmt: skip
+            CROSS JOIN (SELECT unnest(ARRAY{perm_ids}::integer[]) AS id) AS p""",
+        )
 
     _step("objektrettigheder (guardian)", log, guardian)
 
@@ -356,20 +438,24 @@ def add_initiatives(lo: int, hi: int, *, span_of: int, log: Callable[[str], None
                 trail_rows.append(
                     f"('{status.value}', {step}, '{action}', '{src.value}', '{dst.value}', {by_coordinator})"
                 )
-        return _insert_select(InitiativeEvent, {
-            "initiative_id": "i.id",
-            "actor_id": f"CASE WHEN t.by_coordinator THEN {coordinator_id} ELSE i.owner_id END",
-            "action": "t.action",
-            "from_status": "t.from_status",
-            "to_status": "t.to_status",
-            "note": "CASE WHEN t.by_coordinator THEN 'Behandlet i sekretariatet.' ELSE '' END",
-            "data": "'{}'::jsonb",
-            "created_at": "i.created_at + t.step * interval '3 days'",
-        }, f"""
+        return _insert_select(
+            InitiativeEvent,
+            {
+                "initiative_id": "i.id",
+                "actor_id": f"CASE WHEN t.by_coordinator THEN {coordinator_id} ELSE i.owner_id END",
+                "action": "t.action",
+                "from_status": "t.from_status",
+                "to_status": "t.to_status",
+                "note": "CASE WHEN t.by_coordinator THEN 'Behandlet i sekretariatet.' ELSE '' END",
+                "data": "'{}'::jsonb",
+                "created_at": "i.created_at + t.step * interval '3 days'",
+            },
+            f"""
             FROM {initiative} AS i
             JOIN (VALUES {", ".join(trail_rows)}) AS t(status, step, action, from_status, to_status, by_coordinator)
               ON t.status = i.status
-            WHERE i.id BETWEEN {lo} AND {hi}""")  # fmt: skip
+            WHERE i.id BETWEEN {lo} AND {hi}""",
+        )
 
     _step("hændelser", log, events)
     _reset_sequences()

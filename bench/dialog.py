@@ -48,50 +48,78 @@ def add(lo: int, hi: int, *, personas, log: Callable[[str], None]) -> None:
 
     def write() -> int:
         room = Room.objects.create(
-            kind=Room.Kind.THEME, title=ROOM_TITLE, visibility=Visibility.PUBLIC, created_by=personas.coordinator,
+            kind=Room.Kind.THEME,
+            title=ROOM_TITLE,
+            visibility=Visibility.PUBLIC,
+            created_by=personas.coordinator,
             description="Et åbent rum om forsøg med ældrepleje, hvor politikere, medarbejdere og borgere mødes.",
-        )  # fmt: skip
+        )
         threads = Thread.objects.bulk_create(
-            [Thread(room=room, title="Fælles spisning for ensomme ældre", author=personas.committee_member,
-                    post_count=LONG_THREAD)]
-            + [Thread(room=room, title=f"Spørgsmål {n} om hverdagsrehabilitering", author=personas.employee,
-                      post_count=SHORT_POSTS) for n in range(1, SHORT_THREADS + 1)]
-        )  # fmt: skip
+            [
+                Thread(
+                    room=room,
+                    title="Fælles spisning for ensomme ældre",
+                    author=personas.committee_member,
+                    post_count=LONG_THREAD,
+                )
+            ]
+            + [
+                Thread(
+                    room=room,
+                    title=f"Spørgsmål {n} om hverdagsrehabilitering",
+                    author=personas.employee,
+                    post_count=SHORT_POSTS,
+                )
+                for n in range(1, SHORT_THREADS + 1)
+            ]
+        )
         long_id, first_short = threads[0].pk, threads[1].pk
         # g = 1…TOTAL_POSTS: the long thread first, then SHORT_POSTS per short thread. Post n
         # of a thread is written n hours after its opening post (the long thread spans ~6 months);
         # the short threads started three days apart.
         n = f"CASE WHEN g <= {LONG_THREAD} THEN g ELSE 1 + mod(g - {LONG_THREAD} - 1, {SHORT_POSTS}) END"
-        thread = (f"CASE WHEN g <= {LONG_THREAD} THEN {long_id} "
-                  f"ELSE {first_short} + (g - {LONG_THREAD} - 1) / {SHORT_POSTS} END")  # fmt: skip
+        thread = (
+            f"CASE WHEN g <= {LONG_THREAD} THEN {long_id} "
+            f"ELSE {first_short} + (g - {LONG_THREAD} - 1) / {SHORT_POSTS} END"
+        )
         count = f"CASE WHEN g <= {LONG_THREAD} THEN {LONG_THREAD} ELSE {SHORT_POSTS} END"
-        author = (f"CASE WHEN {n} = 1 THEN CASE WHEN g = 1 THEN {committee} ELSE {personas.employee.pk} END "
-                  f"WHEN mod(g, 10) = 0 THEN {committee} WHEN mod(g, 10) = 5 THEN {manager} "
-                  f"WHEN mod(g, 23) = 0 THEN {coordinator} ELSE 1 + mod(g * 37, {data.EMPLOYEES}) END")  # fmt: skip
-        role = (f"CASE a.id WHEN {committee} THEN '{ParticipantRole.POLITICIAN.value}' "
-                f"WHEN {manager} THEN '{ParticipantRole.MANAGER.value}' "
-                f"WHEN {coordinator} THEN '{ParticipantRole.COORDINATOR.value}' "
-                f"ELSE '{ParticipantRole.EMPLOYEE.value}' END")  # fmt: skip
+        author = (
+            f"CASE WHEN {n} = 1 THEN CASE WHEN g = 1 THEN {committee} ELSE {personas.employee.pk} END "
+            f"WHEN mod(g, 10) = 0 THEN {committee} WHEN mod(g, 10) = 5 THEN {manager} "
+            f"WHEN mod(g, 23) = 0 THEN {coordinator} ELSE 1 + mod(g * 37, {data.EMPLOYEES}) END"
+        )
+        role = (
+            f"CASE a.id WHEN {committee} THEN '{ParticipantRole.POLITICIAN.value}' "
+            f"WHEN {manager} THEN '{ParticipantRole.MANAGER.value}' "
+            f"WHEN {coordinator} THEN '{ParticipantRole.COORDINATOR.value}' "
+            f"ELSE '{ParticipantRole.EMPLOYEE.value}' END"
+        )
         body = f"{data._pick(SENTENCES, 'g')} || ' ' || {data._pick(SENTENCES, 'g * 7 + 3')}"
-        created = (f"now() - ({count} - {n} + 2) * interval '1 hour' "
-                   f"- CASE WHEN g <= {LONG_THREAD} THEN 0 ELSE (g - {LONG_THREAD} - 1) / {SHORT_POSTS} END * interval '3 days'")  # fmt: skip
+        created = (
+            f"now() - ({count} - {n} + 2) * interval '1 hour' "
+            f"- CASE WHEN g <= {LONG_THREAD} THEN 0 ELSE (g - {LONG_THREAD} - 1) / {SHORT_POSTS} END * interval '3 days'"
+        )
         hidden = f"mod(g, 97) = 0 AND {n} > 1"
-        rows = data._insert_select(Post, {
-            "thread_id": "s.thread_id",
-            "author_id": "a.id",
-            "author_role": role,
-            "is_opening": "s.n = 1",
-            "body": "s.body",
-            "body_html": "'<p>' || s.body || '</p>'",
-            "created_at": "s.created",
-            "edited_at": "CASE WHEN mod(s.g, 31) = 0 THEN s.created + interval '5 minutes' END",
-            "hidden_at": "CASE WHEN s.hidden THEN s.created + interval '1 hour' END",
-            "hidden_by_id": f"CASE WHEN s.hidden THEN {coordinator} END",
-            "hidden_reason": "CASE WHEN s.hidden THEN 'Personoplysninger om en borger.' ELSE '' END",
-        }, f"""FROM (SELECT g, {n} AS n, {thread} AS thread_id, {author} AS author_id, {body} AS body,
+        rows = data._insert_select(
+            Post,
+            {
+                "thread_id": "s.thread_id",
+                "author_id": "a.id",
+                "author_role": role,
+                "is_opening": "s.n = 1",
+                "body": "s.body",
+                "body_html": "'<p>' || s.body || '</p>'",
+                "created_at": "s.created",
+                "edited_at": "CASE WHEN mod(s.g, 31) = 0 THEN s.created + interval '5 minutes' END",
+                "hidden_at": "CASE WHEN s.hidden THEN s.created + interval '1 hour' END",
+                "hidden_by_id": f"CASE WHEN s.hidden THEN {coordinator} END",
+                "hidden_reason": "CASE WHEN s.hidden THEN 'Personoplysninger om en borger.' ELSE '' END",
+            },
+            f"""FROM (SELECT g, {n} AS n, {thread} AS thread_id, {author} AS author_id, {body} AS body,
                             {created} AS created, {hidden} AS hidden
                      FROM generate_series(1, {TOTAL_POSTS}) AS g) AS s
-               JOIN {data.User._meta.db_table} AS a ON a.id = s.author_id""")  # fmt: skip
+               JOIN {data.User._meta.db_table} AS a ON a.id = s.author_id""",
+        )
         # Threads and room carry the time of their last post, as post_reply keeps them.
         with connection.cursor() as cursor:
             cursor.execute(f"""
@@ -99,9 +127,10 @@ def add(lo: int, hi: int, *, personas, log: Callable[[str], None]) -> None:
                 FROM (SELECT thread_id, max(created_at) AS last, min(created_at) AS first
                       FROM {Post._meta.db_table} WHERE thread_id BETWEEN {long_id} AND {threads[-1].pk}
                       GROUP BY thread_id) AS p
-                WHERE t.id = p.thread_id""")  # fmt: skip
-        Room.objects.filter(pk=room.pk).update(last_activity_at=Thread.objects.filter(room=room).latest(
-            "last_post_at").last_post_at)  # fmt: skip
+                WHERE t.id = p.thread_id""")
+        Room.objects.filter(pk=room.pk).update(
+            last_activity_at=Thread.objects.filter(room=room).latest("last_post_at").last_post_at
+        )
         return rows
 
     data._step(f"dialogrum med {TOTAL_POSTS:,} indlæg", log, write)
@@ -140,21 +169,26 @@ def thread_first(rng: random.Random, ctx: Context) -> str:
 
 
 def thread_later(rng: random.Random, ctx: Context) -> str:
-    return _query(reverse("dialogrum:thread_detail", args=[STATE.thread_id]),
-                  {"side": rng.randint(2, max(2, STATE.pages))})  # fmt: skip
+    return _query(
+        reverse("dialogrum:thread_detail", args=[STATE.thread_id]), {"side": rng.randint(2, max(2, STATE.pages))}
+    )
 
 
 def thread_older_htmx(rng: random.Random, ctx: Context) -> str:
-    return _query(reverse("dialogrum:thread_detail", args=[STATE.thread_id]),
-                  {"side": rng.randint(1, max(1, STATE.pages - 1)), "aeldre": 1})  # fmt: skip
+    return _query(
+        reverse("dialogrum:thread_detail", args=[STATE.thread_id]),
+        {"side": rng.randint(1, max(1, STATE.pages - 1)), "aeldre": 1},
+    )
 
 
 SCENARIOS = [
     Scenario("dialog-room", "Dialogrum med 5.000 indlæg, trådliste", "anonym", None, room_page),
-    Scenario("dialog-new", "Tråd med 4.500 indlæg, første visning (nyeste side)", "medarbejder", "employee",
-             thread_newest),
+    Scenario(
+        "dialog-new", "Tråd med 4.500 indlæg, første visning (nyeste side)", "medarbejder", "employee", thread_newest
+    ),
     Scenario("dialog-1", "Tråd med 4.500 indlæg, side 1 (ældste)", "medarbejder", "employee", thread_first),
     Scenario("dialog-n", "Tråd med 4.500 indlæg, vilkårlig senere side", "anonym", None, thread_later),
-    Scenario("dialog-older", "Tråd, ældre indlæg hentet med htmx", "medarbejder", "employee", thread_older_htmx,
-             htmx=True),
-]  # fmt: skip
+    Scenario(
+        "dialog-older", "Tråd, ældre indlæg hentet med htmx", "medarbejder", "employee", thread_older_htmx, htmx=True
+    ),
+]

@@ -66,6 +66,8 @@ def burst(*, ideas: int, clients: int, workers: int, database_url: str, log: Cal
     from bench import ideas_burst
 
     result = ideas_burst.run(ideas=ideas, clients=clients, workers=workers, database_url=database_url, log=log)
-    log(f"  idéer: {result.stored:,}/{result.ideas:,} gemt, {result.server_errors} serverfejl, "
-        f"{result.per_second:.0f} pr. s ({result.seconds:.1f} s)")  # fmt: skip
+    log(
+        f"  idéer: {result.stored:,}/{result.ideas:,} gemt, {result.server_errors} serverfejl, "
+        f"{result.per_second:.0f} pr. s ({result.seconds:.1f} s)"
+    )
     return result

@@ -46,8 +46,18 @@ FORM_PATH = "/ideer/ny/"
 REQUEST_TIMEOUT = 30.0  # seconds per request; the burst as a whole is bounded by it too
 START_TIMEOUT = 60.0
 
-WORDS = ["fællesspisning", "legeplads", "cykelsti", "lektiehjælp", "besøgsven", "affaldssortering",
-         "naturpleje", "bybus", "havnebad", "bibliotek"]  # fmt: skip
+WORDS = [
+    "fællesspisning",
+    "legeplads",
+    "cykelsti",
+    "lektiehjælp",
+    "besøgsven",
+    "affaldssortering",
+    "naturpleje",
+    "bybus",
+    "havnebad",
+    "bibliotek",
+]
 
 
 @dataclass
@@ -72,8 +82,11 @@ class Burst:
 
     @property
     def other_answers(self) -> int:
-        return sum(n for status, n in self.statuses.items() if isinstance(status, int) and status not in (302,)
-                   and status < 500)  # fmt: skip
+        return sum(
+            n
+            for status, n in self.statuses.items()
+            if isinstance(status, int) and status not in (302,) and status < 500
+        )
 
     @property
     def per_second(self) -> float:
@@ -106,12 +119,22 @@ def _gunicorn_env(database_url: str, ideas: int) -> dict[str, str]:
 
 def start_gunicorn(*, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "slagelse_ou.wsgi:application",
-        "--config", str(ROOT / "gunicorn.conf.py"),
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        str(Path(sys.executable).parent / "gunicorn"),
+        "slagelse_ou.wsgi:application",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
         # No worker recycling in the middle of the burst; no access log line per request.
-        "--max-requests", "0", "--access-logfile", os.devnull, "--log-level", "warning",
-    ]  # fmt: skip
+        "--max-requests",
+        "0",
+        "--access-logfile",
+        os.devnull,
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -157,8 +180,16 @@ def form_fields(page: str) -> dict[str, str]:
     return fields
 
 
-def _client(*, port: int, numbers: list[int], start: threading.Barrier, result: Burst, lock: threading.Lock,
-            areas: list[str], kinds: list[str]) -> None:  # fmt: skip
+def _client(
+    *,
+    port: int,
+    numbers: list[int],
+    start: threading.Barrier,
+    result: Burst,
+    lock: threading.Lock,
+    areas: list[str],
+    kinds: list[str],
+) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
     statuses: Counter = Counter()
     latencies: list[float] = []
@@ -182,13 +213,19 @@ def _client(*, port: int, numbers: list[int], start: threading.Barrier, result: 
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}"}
     for n in numbers:
         word = WORDS[n % len(WORDS)]
-        body = urlencode({
-            "csrfmiddlewaretoken": token, "startet": started, "hjemmeside": "",
-            "title": f"Idé {n}: mere {word} i lokalområdet",
-            "description": f"Borgerne i vores område savner {word}. Vi foreslår et forsøg i et halvt år, "
-                           "hvor kommunen og foreningerne samarbejder om det.",
-            "area": areas[n % len(areas)], "submitter_kind": kinds[n % len(kinds)], "consent": "on",
-        })  # fmt: skip
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "startet": started,
+                "hjemmeside": "",
+                "title": f"Idé {n}: mere {word} i lokalområdet",
+                "description": f"Borgerne i vores område savner {word}. Vi foreslår et forsøg i et halvt år, "
+                "hvor kommunen og foreningerne samarbejder om det.",
+                "area": areas[n % len(areas)],
+                "submitter_kind": kinds[n % len(kinds)],
+                "consent": "on",
+            }
+        )
         began = time.perf_counter()
         try:
             conn.request("POST", FORM_PATH, body=body, headers=headers)
@@ -236,7 +273,7 @@ def run(*, ideas: int, clients: int, workers: int, database_url: str, log) -> Bu
                     "areas": list(Area.values),
                     "kinds": list(SubmitterKind.values),
                 },
-            )  # fmt: skip
+            )
             for share in shares
         ]
         for thread in threads:
@@ -286,28 +323,31 @@ def section(burst: Burst) -> str:
         (burst.server_errors == 0, f"Ingen serverfejl: {burst.server_errors}"),
         (burst.other_answers == 0, f"Alle svar er henvisningen til kvitteringen (svar: {statuses})"),
     ]
-    return "\n".join([
-        "",
-        f"## Idéformularen: {_n(burst.ideas)} indsendelser fra {burst.clients} samtidige klienter",
-        "",
-        f"gunicorn (gunicorn.conf.py, sync × {burst.workers} workers) på 127.0.0.1 mod bench-databasen. Kun for den",
-        "proces er grænsen pr. IP-adresse hævet og minimumstiden sat til 0; hver klient henter formularen",
-        "(CSRF-token og signeret starttidspunkt) én gang og sender så sin andel.",
-        "",
-        "| Indsendt | Gemt | Tabt | Serverfejl | Andre svar | Sekunder | Indsendelser pr. s | median ms | p95 ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {_n(burst.ideas)} | {_n(burst.stored)} | {burst.lost} | {burst.server_errors} | {burst.other_answers} "
-        f"| {burst.seconds:.1f} | {burst.per_second:.0f} | {statistics.median(ordered):.0f} | {p95:.0f} |",
-        "",
-        *[f"- {'✓' if ok else '✗'} {sentence}" for ok, sentence in checks],
-        f"- belastning (load average 1/5/15 min) før: {load[0]}, efter: {load[1]}",
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "",
+            f"## Idéformularen: {_n(burst.ideas)} indsendelser fra {burst.clients} samtidige klienter",
+            "",
+            f"gunicorn (gunicorn.conf.py, sync × {burst.workers} workers) på 127.0.0.1 mod bench-databasen. Kun for den",
+            "proces er grænsen pr. IP-adresse hævet og minimumstiden sat til 0; hver klient henter formularen",
+            "(CSRF-token og signeret starttidspunkt) én gang og sender så sin andel.",
+            "",
+            "| Indsendt | Gemt | Tabt | Serverfejl | Andre svar | Sekunder | Indsendelser pr. s | median ms | p95 ms |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {_n(burst.ideas)} | {_n(burst.stored)} | {burst.lost} | {burst.server_errors} | {burst.other_answers} "
+            f"| {burst.seconds:.1f} | {burst.per_second:.0f} | {statistics.median(ordered):.0f} | {p95:.0f} |",
+            "",
+            *[f"- {'✓' if ok else '✗'} {sentence}" for ok, sentence in checks],
+            f"- belastning (load average 1/5/15 min) før: {load[0]}, efter: {load[1]}",
+            "",
+        ]
+    )
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ideas_burst", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.ideas_burst", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ideas", type=int, default=1000, help="submissions in all (default 1000)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")

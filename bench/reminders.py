@@ -58,13 +58,20 @@ def fill(deadlines: int, today: dt.date) -> int:
     return data._insert_select(
         Initiative,
         {
-            "id": "g", "title": "'Prøvehandling ' || g", "owning_unit_id": "u.unit_id", "owner_id": "u.id",
-            "status": f"'{Status.RUNNING.value}'", "start_date": start, "end_date": f"{start} + 180",
-            "evaluation_date": f"{start} + 210", "created_at": "now()", "updated_at": "now()",
+            "id": "g",
+            "title": "'Prøvehandling ' || g",
+            "owning_unit_id": "u.unit_id",
+            "owner_id": "u.id",
+            "status": f"'{Status.RUNNING.value}'",
+            "start_date": start,
+            "end_date": f"{start} + 180",
+            "evaluation_date": f"{start} + 210",
+            "created_at": "now()",
+            "updated_at": "now()",
         },
         f"FROM generate_series(1, {trials}) AS g JOIN {data.User._meta.db_table} AS u "
         f"ON u.id = 1 + mod(g * 7, {data.EMPLOYEES})",
-    )  # fmt: skip
+    )
 
 
 def measure_scan(today: dt.date) -> list[tuple[str, float, int, int]]:
@@ -93,19 +100,41 @@ def measure_delivery(count: int, concurrency: int, database_url: str) -> tuple[f
     Notification.objects.all().delete()
     users = list(User.objects.filter(username__startswith="bench").order_by("pk")[:500])
     rows = Notification.objects.bulk_create(
-        [Notification(recipient=users[i % len(users)], subject=f"Påmindelse {i}", body="Frist i dag.", url="/")
-         for i in range(count)],
+        [
+            Notification(recipient=users[i % len(users)], subject=f"Påmindelse {i}", body="Frist i dag.", url="/")
+            for i in range(count)
+        ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.delete(QUEUE)
     for row in rows:
         notification_deliver.apply_async(kwargs={"notification_id": row.pk}, queue=QUEUE)
-    env = {**os.environ, "DATABASE_URL": database_url, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-           "PYTHONPATH": str(ROOT)}  # fmt: skip
-    command = [str(Path(sys.executable).parent / "celery"), "-A", "slagelse_ou", "worker", "-Q", QUEUE,
-               "--pool", "prefork", "--concurrency", str(concurrency), "-l", "warning",
-               "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", "bench-reminders@%h"]  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        str(Path(sys.executable).parent / "celery"),
+        "-A",
+        "slagelse_ou",
+        "worker",
+        "-Q",
+        QUEUE,
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+        "-l",
+        "warning",
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "-n",
+        "bench-reminders@%h",
+    ]
     worker = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
         # Clock from the first delivery, so the worker's start-up is not counted.
@@ -158,8 +187,10 @@ def main(argv: list[str]) -> int:
     for label, seconds, queries, deliveries in measure_scan(today):
         print(f"| Scanning over {2 * trials:,} åbne frister, {label} | {seconds:.2f} | {queries} | {deliveries:,} |")
     elapsed, count = measure_delivery(args.notifications, args.concurrency, database_url)
-    print(f"| Levering af {count:,} notifikationer i kø, én worker (prefork × {args.concurrency}) "
-          f"| {elapsed:.1f} | – | {count / elapsed:,.0f} pr. s |")  # fmt: skip
+    print(
+        f"| Levering af {count:,} notifikationer i kø, én worker (prefork × {args.concurrency}) "
+        f"| {elapsed:.1f} | – | {count / elapsed:,.0f} pr. s |"
+    )
     log("belastning (load average 1/5/15 min) ved slut: " + " / ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 0
 

@@ -52,19 +52,23 @@ def checks(results: dict[int, dict[str, Result]]) -> list[tuple[bool, str]]:
         # result skips reading rows); what must not happen is a higher count with more data.
         flat = len({high for _, high in counts.values()}) == 1
         highest = max(high for _, high in counts.values())
-        outcome.append((
-            flat and highest <= MAX_QUERIES,
-            f"{_label(scenario)}: SQL-forespørgsler {', '.join(_queries(results[s][scenario.key]) for s in sizes)}"
-            f" (skal være ens og ≤ {MAX_QUERIES})",
-        ))  # fmt: skip
+        outcome.append(
+            (
+                flat and highest <= MAX_QUERIES,
+                f"{_label(scenario)}: SQL-forespørgsler {', '.join(_queries(results[s][scenario.key]) for s in sizes)}"
+                f" (skal være ens og ≤ {MAX_QUERIES})",
+            )
+        )
     for scenario in _lists(SCENARIOS):
         result = results[largest][scenario.key]
         note = "" if largest >= TARGET_SIZE else f" (målt ved {_number(largest)}, målet gælder {_number(TARGET_SIZE)})"
         unqueued = "" if result.p95_unqueued is None else f"; uden CPU-kø {result.p95_unqueued:.1f} ms"
-        outcome.append((
-            result.p95 <= P95_TARGET_MS,
-            f"{_label(scenario)}: p95 {result.p95:.1f} ms ≤ {P95_TARGET_MS:.0f} ms{note}{unqueued}",
-        ))  # fmt: skip
+        outcome.append(
+            (
+                result.p95 <= P95_TARGET_MS,
+                f"{_label(scenario)}: p95 {result.p95:.1f} ms ≤ {P95_TARGET_MS:.0f} ms{note}{unqueued}",
+            )
+        )
     return outcome
 
 

@@ -61,15 +61,29 @@ def fill(applications: int):
     from slagelse_ou.models import OrgUnit, User
 
     outside = OrgUnit.objects.get(name=data.AREAS[-1])
-    reviewers = [user_create(username=f"bench_bedoemmer{i}", password=None, first_name="Bedømmer", last_name=str(i),
-                             unit=outside, roles=[roles.KRITERIEBEDOMMER]) for i in (1, 2)]  # fmt: skip
+    reviewers = [
+        user_create(
+            username=f"bench_bedoemmer{i}",
+            password=None,
+            first_name="Bedømmer",
+            last_name=str(i),
+            unit=outside,
+            roles=[roles.KRITERIEBEDOMMER],
+        )
+        for i in (1, 2)
+    ]
     owners = list(User.objects.filter(unit__path__startswith="/1/2/").order_by("pk")[:50])  # the first område
     today = dt.date.today()
-    round_ = rounds.round_create(actor=people.coordinator, data={
-        "title": "Benchmarkrunden", "opens_on": today - dt.timedelta(days=60),
-        "application_deadline": today + dt.timedelta(days=1), "review_deadline": today + dt.timedelta(days=2),
-        "committee_meeting_on": today + dt.timedelta(days=3),
-    })  # fmt: skip
+    round_ = rounds.round_create(
+        actor=people.coordinator,
+        data={
+            "title": "Benchmarkrunden",
+            "opens_on": today - dt.timedelta(days=60),
+            "application_deadline": today + dt.timedelta(days=1),
+            "review_deadline": today + dt.timedelta(days=2),
+            "committee_meeting_on": today + dt.timedelta(days=3),
+        },
+    )
     criteria_ids = [c.pk for c in active_criteria()]
     pejlemaerker = list(Pejlemaerke.objects.all())
     text = "Borgerne oplever for mange skift mellem medarbejdere, og vi vil prøve noget nyt sammen med dem. " * 3
@@ -78,53 +92,97 @@ def fill(applications: int):
             log(f"  {n} ansøgninger")
         owner = owners[n % len(owners)]
         initiative = lifecycle.initiative_create(
-            owner=owner, copied_from=None, pejlemaerker=pejlemaerker[: 1 + n % 3],
-            data={"title": f"Prøvehandling {n + 1}: {data.TITLE_WORDS_1[n % 12]} {data.TITLE_WORDS_2[n % 15]}",
-                  "summary": text, "problem": text, "idea": text, "hypothesis": text, "expected_effect": text,
-                  "owning_unit": owner.unit, "round": round_, "start_date": today - dt.timedelta(days=40),
-                  "end_date": today + dt.timedelta(days=140), "evaluation_date": today + dt.timedelta(days=170)},
-            indicators=[{"name": "Dobbeltbesøg", "unit": "antal", "baseline": 40, "target": 10, "order": 0},
-                        {"name": "Tilfredshed", "unit": "%", "baseline": 60, "target": 80, "order": 1}],
+            owner=owner,
+            copied_from=None,
+            pejlemaerker=pejlemaerker[: 1 + n % 3],
+            data={
+                "title": f"Prøvehandling {n + 1}: {data.TITLE_WORDS_1[n % 12]} {data.TITLE_WORDS_2[n % 15]}",
+                "summary": text,
+                "problem": text,
+                "idea": text,
+                "hypothesis": text,
+                "expected_effect": text,
+                "owning_unit": owner.unit,
+                "round": round_,
+                "start_date": today - dt.timedelta(days=40),
+                "end_date": today + dt.timedelta(days=140),
+                "evaluation_date": today + dt.timedelta(days=170),
+            },
+            indicators=[
+                {"name": "Dobbeltbesøg", "unit": "antal", "baseline": 40, "target": 10, "order": 0},
+                {"name": "Tilfredshed", "unit": "%", "baseline": 60, "target": 80, "order": 1},
+            ],
             rule_challenges=[{"rule": f"Lokal retningslinje {n}", "kind": "lokal_regel", "granted_by": "Direktionen"}]
-            if n % 5 == 0 else None,
-        )  # fmt: skip
+            if n % 5 == 0
+            else None,
+        )
         lifecycle.initiative_submit(initiative_id=initiative.pk, actor=owner)
-        criteria.reviewers_assign(initiative_id=initiative.pk, actor=people.coordinator, reviewers=reviewers,
-                                  due_date=today + dt.timedelta(days=2), note="Benchmark")  # fmt: skip
+        criteria.reviewers_assign(
+            initiative_id=initiative.pk,
+            actor=people.coordinator,
+            reviewers=reviewers,
+            due_date=today + dt.timedelta(days=2),
+            note="Benchmark",
+        )
         for i, reviewer in enumerate(reviewers):
             assignment = ReviewAssignment.objects.get(initiative=initiative, reviewer=reviewer, decision__isnull=True)
             criteria.review_declare(assignment_id=assignment.pk, actor=reviewer)
             verdict = ["opfyldt", "delvist_opfyldt", "ikke_opfyldt"][(n + i) % 3]
-            criteria.review_save(assignment_id=assignment.pk, actor=reviewer, submit=True, recommendation="godkend",
-                                 comment="Begrundet anbefaling.",
-                                 scores={pk: (verdict, "En begrundelse for vurderingen.") for pk in criteria_ids})  # fmt: skip
+            criteria.review_save(
+                assignment_id=assignment.pk,
+                actor=reviewer,
+                submit=True,
+                recommendation="godkend",
+                comment="Begrundet anbefaling.",
+                scores={pk: (verdict, "En begrundelse for vurderingen.") for pk in criteria_ids},
+            )
         share = n % 20
         if share >= 17:
             continue  # 15 %: in review, both reviews in
         outcome = "afvis" if share >= 14 else "godkend"
-        criteria.decision_record(initiative_id=initiative.pk, actor=people.coordinator, outcome=outcome,
-                                 summary="Samlet begrundelse.",
-                                 reasons={pk: ("opfyldt", "Offentlig begrundelse.") for pk in criteria_ids})  # fmt: skip
+        criteria.decision_record(
+            initiative_id=initiative.pk,
+            actor=people.coordinator,
+            outcome=outcome,
+            summary="Samlet begrundelse.",
+            reasons={pk: ("opfyldt", "Offentlig begrundelse.") for pk in criteria_ids},
+        )
         if outcome == "afvis":
             continue
         lifecycle.initiative_start(initiative_id=initiative.pk, actor=owner)
         indicators = list(initiative.indicators.all())
         for days, values in ((20, (35, 65)), (5, (28, 70))):
-            services.status_report_create(initiative_id=initiative.pk, actor=owner, narrative="Det går fremad.",
-                                          reported_on=today - dt.timedelta(days=days),
-                                          measurements={i.pk: Decimal(v) for i, v in zip(indicators, values, strict=True)})  # fmt: skip
+            services.status_report_create(
+                initiative_id=initiative.pk,
+                actor=owner,
+                narrative="Det går fremad.",
+                reported_on=today - dt.timedelta(days=days),
+                measurements={i.pk: Decimal(v) for i, v in zip(indicators, values, strict=True)},
+            )
         if share >= 4:
             continue  # 50 %: running (of which 10 % rejected above)
         services.evaluation_save(
-            initiative_id=initiative.pk, actor=owner, submit=True,
-            data={"effect_summary": text, "what_worked": text, "what_did_not": text, "advice": text,
-                  "recommended_outcome": ["skaleret", "videreført_med_justering", "stoppet"][n % 3],
-                  "reason": text, "follow_up": text},
+            initiative_id=initiative.pk,
+            actor=owner,
+            submit=True,
+            data={
+                "effect_summary": text,
+                "what_worked": text,
+                "what_did_not": text,
+                "advice": text,
+                "recommended_outcome": ["skaleret", "videreført_med_justering", "stoppet"][n % 3],
+                "reason": text,
+                "follow_up": text,
+            },
             indicator_results={0: (Decimal(12), ""), 1: (Decimal(75), "")},
             exemption_answers={r.pk: {"answer": "permanent"} for r in initiative.rule_challenges.all()},
-        )  # fmt: skip
-        services.evaluation_conclude(initiative_id=initiative.pk, actor=people.coordinator,
-                                     outcome=["skaleret", "videreført_med_justering", "stoppet"][n % 3], note="Afsluttet.")  # fmt: skip
+        )
+        services.evaluation_conclude(
+            initiative_id=initiative.pk,
+            actor=people.coordinator,
+            outcome=["skaleret", "videreført_med_justering", "stoppet"][n % 3],
+            note="Afsluttet.",
+        )
     return round_, people
 
 
@@ -182,8 +240,12 @@ def measure(round_, people, repeat: int) -> list[str]:
     from results import report_data
     from results.models import GeneratedReport
 
-    report = GeneratedReport.objects.create(kind=GeneratedReport.Kind.ROUND, params={"round_id": round_.pk},
-                                            title="Benchmark", generated_by=people.coordinator)  # fmt: skip
+    report = GeneratedReport.objects.create(
+        kind=GeneratedReport.Kind.ROUND,
+        params={"round_id": round_.pk},
+        title="Benchmark",
+        generated_by=people.coordinator,
+    )
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         html = report_data.report_html(report_data.report_data_for(report))
@@ -220,7 +282,7 @@ def measure(round_, people, repeat: int) -> list[str]:
         f"| Én side om én prøvehandling (median af {len(onepager)}) | {statistics.median(onepager):.2f} | "
         f"{rendered.pages} | – | – |",
         f"| PDF-størrelse, rundrapport | {size / 1024 / 1024:.1f} MiB | – | – | – |",
-    ]  # fmt: skip
+    ]
 
 
 def main(argv: list[str]) -> int:

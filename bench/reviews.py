@@ -78,9 +78,14 @@ def ensure_people(coordinator: User) -> User:
     kommune = OrgUnit.objects.get(kind=OrgUnit.Kind.KOMMUNE, parent__isnull=True)
     reviewer, _ = User.objects.get_or_create(
         username=REVIEWER_USERNAME,
-        defaults={"password": "!", "unit": kommune, "email": f"{REVIEWER_USERNAME}@bench.example.dk",
-                  "first_name": "Birgitte", "last_name": "Bedømmer"},
-    )  # fmt: skip
+        defaults={
+            "password": "!",
+            "unit": kommune,
+            "email": f"{REVIEWER_USERNAME}@bench.example.dk",
+            "first_name": "Birgitte",
+            "last_name": "Bedømmer",
+        },
+    )
     group = Group.objects.get(name=roles.KRITERIEBEDOMMER)
     through = User.groups.through
     pool = range(POOL_EVERY, data.EMPLOYEES + 1, POOL_EVERY)
@@ -147,26 +152,34 @@ def add(lo: int, hi: int, *, personas, log: Callable[[str], None]) -> None:
     data._step("bedømmelsesrunder", log, rounds)
 
     def decisions() -> int:
-        rows = data._insert_select(Decision, {
-            "initiative_id": "r.initiative_id",
-            "criteria_set_id": str(criteria_set.pk),
-            "outcome": "r.outcome",
-            "summary": "CASE r.outcome WHEN 'afvis' THEN 'Forslaget lever ikke op til flere af principperne.' "
-                       "ELSE 'Forsøget lever op til de bærende principper og kan gå i gang.' END",
-            "override_reason": "''",
-            "reviews_submitted": "CASE WHEN r.mine AND mod(r.h, 30) = 0 THEN 2 ELSE 3 END",
-            "decided_by_id": str(coordinator_id),
-            "decided_at": "COALESCE(r.decided_at, r.submitted_at + interval '25 days')",
-        }, "FROM bench_round AS r WHERE r.decided")  # fmt: skip
-        rows += data._insert_select(DecisionReason, {
-            "decision_id": "d.id",
-            "criterion_id": "c.id",
-            "verdict": f"CASE WHEN d.outcome = 'afvis' AND mod(c.id + d.id, 3) = 0 THEN '{Verdict.NOT_MET.value}' "
-                       f"WHEN mod(c.id * 7 + d.id, 5) = 0 THEN '{Verdict.PARTLY.value}' ELSE '{Verdict.MET.value}' END",
-            "reason": "'Vurderet ud fra ansøgningen og bedømmernes begrundelser.'",
-        }, f"""FROM {Decision._meta.db_table} AS d
+        rows = data._insert_select(
+            Decision,
+            {
+                "initiative_id": "r.initiative_id",
+                "criteria_set_id": str(criteria_set.pk),
+                "outcome": "r.outcome",
+                "summary": "CASE r.outcome WHEN 'afvis' THEN 'Forslaget lever ikke op til flere af principperne.' "
+                "ELSE 'Forsøget lever op til de bærende principper og kan gå i gang.' END",
+                "override_reason": "''",
+                "reviews_submitted": "CASE WHEN r.mine AND mod(r.h, 30) = 0 THEN 2 ELSE 3 END",
+                "decided_by_id": str(coordinator_id),
+                "decided_at": "COALESCE(r.decided_at, r.submitted_at + interval '25 days')",
+            },
+            "FROM bench_round AS r WHERE r.decided",
+        )
+        rows += data._insert_select(
+            DecisionReason,
+            {
+                "decision_id": "d.id",
+                "criterion_id": "c.id",
+                "verdict": f"CASE WHEN d.outcome = 'afvis' AND mod(c.id + d.id, 3) = 0 THEN '{Verdict.NOT_MET.value}' "
+                f"WHEN mod(c.id * 7 + d.id, 5) = 0 THEN '{Verdict.PARTLY.value}' ELSE '{Verdict.MET.value}' END",
+                "reason": "'Vurderet ud fra ansøgningen og bedømmernes begrundelser.'",
+            },
+            f"""FROM {Decision._meta.db_table} AS d
                CROSS JOIN (SELECT unnest(ARRAY{criteria}::bigint[]) AS id) AS c
-               WHERE d.initiative_id BETWEEN {lo} AND {hi}""")  # fmt: skip
+               WHERE d.initiative_id BETWEEN {lo} AND {hi}""",
+        )
         return rows
 
     data._step("afgørelser med begrundelse pr. princip", log, decisions)
@@ -179,25 +192,29 @@ def add(lo: int, hi: int, *, personas, log: Callable[[str], None]) -> None:
             WHEN r.decided OR s.slot < r.done THEN '{SUBMITTED}'
             WHEN mod(r.h + s.slot, 2) = 0 THEN '{DECLARED}' ELSE '{ASSIGNED}' END"""
         assigned_at = "r.submitted_at + interval '1 day'"
-        return data._insert_select(ReviewAssignment, {
-            "initiative_id": "s.initiative_id",
-            "reviewer_id": "s.user_id",
-            "assigned_by_id": str(coordinator_id),
-            "assigned_at": assigned_at,
-            # Open rounds: due from 10 days ago to 19 days ahead, so a third is overdue.
-            "due_date": "CASE WHEN r.decided THEN (r.submitted_at + interval '15 days')::date "
-                        "ELSE current_date + (mod(r.h, 30) - 10)::int END",
-            "state": "t.state",
-            "declared_at": f"CASE WHEN t.state IN ('{DECLARED}', '{SUBMITTED}') "
-                           f"THEN {assigned_at} + interval '1 day' END",
-            "declined_at": f"CASE WHEN t.state = '{DECLINED}' THEN {assigned_at} + interval '1 day' END",
-            "decline_reason": f"CASE WHEN t.state = '{DECLINED}' "
-                              "THEN 'Jeg har tidligere arbejdet tæt sammen med ansøgeren.' ELSE '' END",
-            "decision_id": "d.id",
-        }, f"""FROM bench_slot AS s
+        return data._insert_select(
+            ReviewAssignment,
+            {
+                "initiative_id": "s.initiative_id",
+                "reviewer_id": "s.user_id",
+                "assigned_by_id": str(coordinator_id),
+                "assigned_at": assigned_at,
+                # Open rounds: due from 10 days ago to 19 days ahead, so a third is overdue.
+                "due_date": "CASE WHEN r.decided THEN (r.submitted_at + interval '15 days')::date "
+                "ELSE current_date + (mod(r.h, 30) - 10)::int END",
+                "state": "t.state",
+                "declared_at": f"CASE WHEN t.state IN ('{DECLARED}', '{SUBMITTED}') "
+                f"THEN {assigned_at} + interval '1 day' END",
+                "declined_at": f"CASE WHEN t.state = '{DECLINED}' THEN {assigned_at} + interval '1 day' END",
+                "decline_reason": f"CASE WHEN t.state = '{DECLINED}' "
+                "THEN 'Jeg har tidligere arbejdet tæt sammen med ansøgeren.' ELSE '' END",
+                "decision_id": "d.id",
+            },
+            f"""FROM bench_slot AS s
                JOIN bench_round AS r ON r.initiative_id = s.initiative_id
                CROSS JOIN LATERAL (SELECT {state} AS state) AS t
-               LEFT JOIN {Decision._meta.db_table} AS d ON d.initiative_id = s.initiative_id""")  # fmt: skip
+               LEFT JOIN {Decision._meta.db_table} AS d ON d.initiative_id = s.initiative_id""",
+        )
 
     data._step("tildelinger til bedømmere", log, assignments)
     assignment = ReviewAssignment._meta.db_table
@@ -205,18 +222,22 @@ def add(lo: int, hi: int, *, personas, log: Callable[[str], None]) -> None:
 
     def reviews() -> int:
         submitted = f"a.state = '{SUBMITTED}'"
-        return data._insert_select(Review, {
-            "assignment_id": "a.id",
-            "criteria_set_id": str(criteria_set.pk),
-            "recommendation": f"""CASE WHEN NOT {submitted} THEN ''
+        return data._insert_select(
+            Review,
+            {
+                "assignment_id": "a.id",
+                "criteria_set_id": str(criteria_set.pk),
+                "recommendation": f"""CASE WHEN NOT {submitted} THEN ''
                 WHEN mod(a.id, 7) = 0 THEN '{Recommendation.REQUEST_CHANGES.value}'
                 WHEN mod(a.id, 5) = 0 THEN '{Recommendation.REJECT.value}'
                 ELSE '{Recommendation.APPROVE.value}' END""",
-            "comment": f"CASE WHEN {submitted} THEN 'En god idé, der tager udgangspunkt i borgernes behov.' "
-                       "ELSE '' END",
-            "updated_at": "COALESCE(a.declared_at, a.assigned_at) + interval '2 days'",
-            "submitted_at": f"CASE WHEN {submitted} THEN a.declared_at + interval '2 days' END",
-        }, in_range)  # fmt: skip
+                "comment": f"CASE WHEN {submitted} THEN 'En god idé, der tager udgangspunkt i borgernes behov.' "
+                "ELSE '' END",
+                "updated_at": "COALESCE(a.declared_at, a.assigned_at) + interval '2 days'",
+                "submitted_at": f"CASE WHEN {submitted} THEN a.declared_at + interval '2 days' END",
+            },
+            in_range,
+        )
 
     data._step("bedømmelser", log, reviews)
 
@@ -225,26 +246,36 @@ def add(lo: int, hi: int, *, personas, log: Callable[[str], None]) -> None:
             WHEN 0 THEN '{Verdict.NOT_MET.value}' WHEN 1 THEN '{Verdict.PARTLY.value}'
             WHEN 2 THEN '{Verdict.PARTLY.value}' WHEN 3 THEN '{Verdict.NOT_RELEVANT.value}'
             ELSE '{Verdict.MET.value}' END"""
-        return data._insert_select(ReviewScore, {
-            "review_id": "r.id",
-            "criterion_id": "c.id",
-            "verdict": "v.verdict",
-            "justification": f"CASE WHEN v.verdict = '{Verdict.MET.value}' THEN '' "
-                             "ELSE 'Ansøgningen beskriver ikke, hvordan borgerne inddrages undervejs.' END",
-        }, f"""FROM {Review._meta.db_table} AS r
+        return data._insert_select(
+            ReviewScore,
+            {
+                "review_id": "r.id",
+                "criterion_id": "c.id",
+                "verdict": "v.verdict",
+                "justification": f"CASE WHEN v.verdict = '{Verdict.MET.value}' THEN '' "
+                "ELSE 'Ansøgningen beskriver ikke, hvordan borgerne inddrages undervejs.' END",
+            },
+            f"""FROM {Review._meta.db_table} AS r
                JOIN {assignment} AS a ON a.id = r.assignment_id
                CROSS JOIN (SELECT unnest(ARRAY{criteria}::bigint[]) AS id) AS c
                CROSS JOIN LATERAL (SELECT {verdict} AS verdict) AS v
-               WHERE a.initiative_id BETWEEN {lo} AND {hi} AND r.submitted_at IS NOT NULL""")  # fmt: skip
+               WHERE a.initiative_id BETWEEN {lo} AND {hi} AND r.submitted_at IS NOT NULL""",
+        )
 
     data._step("vurderinger pr. princip", log, scores)
 
     def grants() -> int:
         ctype = ContentType.objects.get_for_model(Initiative)
         view = Permission.objects.get(content_type=ctype, codename="view_initiative")
-        return data._insert_select(InitiativeUserObjectPermission, {
-            "content_object_id": "a.initiative_id", "permission_id": str(view.pk), "user_id": "a.reviewer_id",
-        }, f"{in_range} AND a.state <> '{DECLINED}'")  # fmt: skip
+        return data._insert_select(
+            InitiativeUserObjectPermission,
+            {
+                "content_object_id": "a.initiative_id",
+                "permission_id": str(view.pk),
+                "user_id": "a.reviewer_id",
+            },
+            f"{in_range} AND a.state <> '{DECLINED}'",
+        )
 
     data._step("bedømmernes objektrettigheder", log, grants)
     _execute("DROP TABLE IF EXISTS bench_round, bench_slot")
@@ -304,11 +335,28 @@ def matrix_decided(rng: random.Random, ctx: Context) -> str:
 
 
 SCENARIOS = [
-    Scenario("review-mine", "Mine bedømmelser (1 % af alle tildelt), første visning", "kriteriebedømmer",
-             "reviewer", mine_first),
+    Scenario(
+        "review-mine",
+        "Mine bedømmelser (1 % af alle tildelt), første visning",
+        "kriteriebedømmer",
+        "reviewer",
+        mine_first,
+    ),
     Scenario("review-mine-n", "Mine bedømmelser, alle faner og sider", "kriteriebedømmer", "reviewer", mine_pages),
-    Scenario("review-matrix", "Bedømmelsesoversigt, 3 bedømmere × 9 principper, med tildeling og afgørelse",
-             "sekretariat", "coordinator", matrix_open, is_list=False),
-    Scenario("review-matrix-d", "Bedømmelsesoversigt efter afgørelse", "udvalgsmedlem", "committee_member",
-             matrix_decided, is_list=False),
-]  # fmt: skip
+    Scenario(
+        "review-matrix",
+        "Bedømmelsesoversigt, 3 bedømmere × 9 principper, med tildeling og afgørelse",
+        "sekretariat",
+        "coordinator",
+        matrix_open,
+        is_list=False,
+    ),
+    Scenario(
+        "review-matrix-d",
+        "Bedømmelsesoversigt efter afgørelse",
+        "udvalgsmedlem",
+        "committee_member",
+        matrix_decided,
+        is_list=False,
+    ),
+]

@@ -135,8 +135,9 @@ SCENARIOS = [
     Scenario("staff-1", "Alle prøvehandlinger, side 1", "sekretariat", "coordinator", staff_first_page),
     Scenario("staff-n", "Alle prøvehandlinger, side 2–40, alle sorteringer", "sekretariat", "coordinator", staff_pages),
     Scenario("staff-f", "Alle prøvehandlinger, 1–4 filtre", "sekretariat", "coordinator", staff_filtered),
-    Scenario("staff-h", "Alle prøvehandlinger, filtre via htmx", "sekretariat", "coordinator", staff_filtered,
-             htmx=True),
+    Scenario(
+        "staff-h", "Alle prøvehandlinger, filtre via htmx", "sekretariat", "coordinator", staff_filtered, htmx=True
+    ),
     Scenario("manager-n", "Alle prøvehandlinger, side 2–40", "leder", "manager", staff_pages),
     Scenario("manager-f", "Alle prøvehandlinger, 1–4 filtre", "leder", "manager", staff_filtered),
     Scenario("committee-n", "Alle prøvehandlinger, side 2–40", "udvalgsmedlem", "committee_member", staff_pages),
@@ -144,10 +145,11 @@ SCENARIOS = [
     Scenario("public-f", "Offentlige prøvehandlinger, 1–4 filtre", "anonym", None, public_filtered),
     Scenario("mine", "Mine prøvehandlinger, alle sider", "medarbejder", "employee", mine_pages),
     Scenario("detail-c", "Detaljeside, vilkårlig", "sekretariat", "coordinator", detail_any, is_list=False),
-    Scenario("detail-o", "Detaljeside, egen (redigerbar)", "medarbejder (ejer)", "employee", detail_owned,
-             is_list=False),
+    Scenario(
+        "detail-o", "Detaljeside, egen (redigerbar)", "medarbejder (ejer)", "employee", detail_owned, is_list=False
+    ),
     Scenario("detail-a", "Detaljeside, offentlig", "anonym", None, detail_public, is_list=False),
-]  # fmt: skip
+]
 
 
 def _p95(values: list[float]) -> float:

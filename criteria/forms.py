@@ -23,13 +23,16 @@ def _radio(choices, **kwargs) -> forms.ChoiceField:
 
 class EndorsementForm(forms.Form):
     verdict = _radio(
-        ManagerEndorsement.Verdict.choices, label=_("Din vurdering"),
+        ManagerEndorsement.Verdict.choices,
+        label=_("Din vurdering"),
         error_messages={"required": _("Vælg din vurdering."), "invalid_choice": _("Vælg en af vurderingerne.")},
-    )  # fmt: skip
+    )
     reason = forms.CharField(
-        label=_("Begrundelse"), required=False, widget=forms.Textarea(attrs=TEXTAREA),
+        label=_("Begrundelse"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Skal udfyldes, når du sender tilbage eller ikke anbefaler. Ansøgeren og bedømmerne ser den."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()
@@ -63,20 +66,26 @@ class ReviewerChoiceField(forms.ModelMultipleChoiceField):
 
 class AssignForm(forms.Form):
     reviewers = ReviewerChoiceField(
-        label=_("Bedømmere"), queryset=None, widget=FastCheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+        label=_("Bedømmere"),
+        queryset=None,
+        widget=FastCheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
         help_text=_("Kun bedømmere uden interessekonflikt vises: ikke ejer, team eller den ansvarlige enhed."),
-        error_messages={"required": _("Vælg mindst én bedømmer."),
-                        "invalid_choice": _("En af de valgte kan ikke være bedømmer af denne ansøgning."),
-                        "invalid_pk_value": _("Vælg bedømmere fra listen.")},
-    )  # fmt: skip
+        error_messages={
+            "required": _("Vælg mindst én bedømmer."),
+            "invalid_choice": _("En af de valgte kan ikke være bedømmer af denne ansøgning."),
+            "invalid_pk_value": _("Vælg bedømmere fra listen."),
+        },
+    )
     due_date = forms.DateField(
-        label=_("Frist for bedømmelsen"), widget=DATE_WIDGET,
+        label=_("Frist for bedømmelsen"),
+        widget=DATE_WIDGET,
         error_messages={"required": _("Vælg en frist."), "invalid": _("Skriv fristen som en dato, fx 2026-03-01.")},
-    )  # fmt: skip
+    )
     note = forms.CharField(
-        label=_("Begrundelse for at gå videre uden ledelsens anbefaling"), required=False,
+        label=_("Begrundelse for at gå videre uden ledelsens anbefaling"),
+        required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, initiative: Initiative, needs_reason: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,11 +134,16 @@ class ReviewForm(forms.Form):
     Everything is optional for a draft; `submitting=True` applies the service's rules."""
 
     recommendation = _radio(
-        Recommendation.choices, label=_("Samlet anbefaling"), required=False,
+        Recommendation.choices,
+        label=_("Samlet anbefaling"),
+        required=False,
         error_messages={"invalid_choice": _("Vælg en af anbefalingerne.")},
-    )  # fmt: skip
-    comment = forms.CharField(label=_("Kommentar til anbefalingen"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}))  # fmt: skip
+    )
+    comment = forms.CharField(
+        label=_("Kommentar til anbefalingen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}),
+    )
 
     def __init__(self, *args, criteria: list[Criterion], submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,13 +152,17 @@ class ReviewForm(forms.Form):
         for criterion in criteria:
             n = {"n": criterion.order}
             self.fields[f"c{criterion.pk}-verdict"] = _radio(
-                Verdict.choices, label=_("Vurdering af princip %(n)s") % n, required=False,
+                Verdict.choices,
+                label=_("Vurdering af princip %(n)s") % n,
+                required=False,
                 error_messages={"invalid_choice": _("Vælg en af vurderingerne.")},
-            )  # fmt: skip
+            )
             self.fields[f"c{criterion.pk}-justification"] = forms.CharField(
-                label=_("Begrundelse for princip %(n)s") % n, required=False, widget=forms.Textarea(attrs=TEXTAREA),
+                label=_("Begrundelse for princip %(n)s") % n,
+                required=False,
+                widget=forms.Textarea(attrs=TEXTAREA),
                 help_text=_("Skal udfyldes, medmindre princippet er opfyldt."),
-            )  # fmt: skip
+            )
 
     @classmethod
     def initial_from(cls, review) -> dict[str, str]:
@@ -160,17 +178,21 @@ class ReviewForm(forms.Form):
 
     def scores(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
-        return {c.pk: (data.get(f"c{c.pk}-verdict") or "", data.get(f"c{c.pk}-justification") or "")
-                for c in self.criteria}  # fmt: skip
+        return {
+            c.pk: (data.get(f"c{c.pk}-verdict") or "", data.get(f"c{c.pk}-justification") or "") for c in self.criteria
+        }
 
     def clean(self):
         data = super().clean()
         if self.submitting and not self.errors:
             from criteria.services import review_problems
 
-            problems = review_problems(criteria=self.criteria, scores=self.scores(),
-                                       recommendation=data.get("recommendation") or "",
-                                       comment=data.get("comment") or "")  # fmt: skip
+            problems = review_problems(
+                criteria=self.criteria,
+                scores=self.scores(),
+                recommendation=data.get("recommendation") or "",
+                comment=data.get("comment") or "",
+            )
             for name, message in problems.items():
                 self.add_error(name, message)
         return data
@@ -181,17 +203,20 @@ class DecisionForm(forms.Form):
     reviews (`criteria.selectors.decision_initial`) and editable."""
 
     outcome = _radio(
-        Recommendation.choices, label=_("Afgørelse"),
+        Recommendation.choices,
+        label=_("Afgørelse"),
         error_messages={"required": _("Vælg en afgørelse."), "invalid_choice": _("Vælg en af afgørelserne.")},
-    )  # fmt: skip
+    )
     summary = forms.CharField(
-        label=_("Samlet begrundelse (offentlig)"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}),
+        label=_("Samlet begrundelse (offentlig)"),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}),
         error_messages={"required": _("Skriv en samlet begrundelse for afgørelsen.")},
-    )  # fmt: skip
+    )
     override_reason = forms.CharField(
-        label=_("Begrundelse for at afgøre uden nok bedømmelser"), required=False,
+        label=_("Begrundelse for at afgøre uden nok bedømmelser"),
+        required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, criteria: list[Criterion], rule_holds: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,14 +227,16 @@ class DecisionForm(forms.Form):
         for criterion in criteria:
             n = {"n": criterion.order}
             self.fields[f"c{criterion.pk}-verdict"] = forms.ChoiceField(
-                label=_("Vurdering af princip %(n)s") % n, choices=[("", _("Vælg vurdering")), *Verdict.choices],
+                label=_("Vurdering af princip %(n)s") % n,
+                choices=[("", _("Vælg vurdering")), *Verdict.choices],
                 widget=FastSelect(attrs={"class": "form-select"}),
                 error_messages={"required": _("Vælg en vurdering af princip %(n)s.") % n},
-            )  # fmt: skip
+            )
             self.fields[f"c{criterion.pk}-reason"] = forms.CharField(
-                label=_("Offentlig begrundelse for princip %(n)s") % n, widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
+                label=_("Offentlig begrundelse for princip %(n)s") % n,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
                 error_messages={"required": _("Skriv en begrundelse for princip %(n)s.") % n},
-            )  # fmt: skip
+            )
 
     def principles(self):
         return [(c, self[f"c{c.pk}-verdict"], self[f"c{c.pk}-reason"]) for c in self.criteria]

@@ -205,10 +205,11 @@ class ReviewAssignment(models.Model):
         verbose_name_plural = _("tildelinger til bedømmere")
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "reviewer"], condition=Q(decision__isnull=True),
+                fields=["initiative", "reviewer"],
+                condition=Q(decision__isnull=True),
                 name="assignment_one_per_round",
             ),
-        ]  # fmt: skip
+        ]
         indexes = [
             models.Index(fields=["reviewer", "state", "due_date"], name="assignment_reviewer_due"),
             # "Mine bedømmelser", the all/done tabs: newest first without a sort (make bench).

@@ -86,12 +86,24 @@ def initiative_panel_rows(*, initiative: Initiative, user, private: bool) -> Pan
 
     def make_folds(user_id: int | None = None) -> list[Fold]:
         folds = [
-            Fold("decisions", related=("decided_by", "criteria_set"), to_attr="_panel_decision", limit=1,
-                 folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),)),
-        ]  # fmt: skip
+            Fold(
+                "decisions",
+                related=("decided_by", "criteria_set"),
+                to_attr="_panel_decision",
+                limit=1,
+                folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),),
+            ),
+        ]
         if private:
-            folds.append(Fold("endorsements", ManagerEndorsement.objects.filter(submission=OuterRef("submitted_at")),
-                              limit=1, related=("manager",), to_attr="_panel_endorsement"))  # fmt: skip
+            folds.append(
+                Fold(
+                    "endorsements",
+                    ManagerEndorsement.objects.filter(submission=OuterRef("submitted_at")),
+                    limit=1,
+                    related=("manager",),
+                    to_attr="_panel_endorsement",
+                )
+            )
             if user_id is not None:
                 mine = ReviewAssignment.objects.filter(reviewer_id=user_id).order_by("-assigned_at", "-pk")
                 folds.append(Fold("review_assignments", mine, to_attr="_panel_assignment", limit=1))

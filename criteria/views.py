@@ -66,10 +66,16 @@ def manager_queue(request):
     page = Paginator(manager_others(user=request.user, waiting=waiting), settings.PAGE_SIZE).get_page(
         request.GET.get("side")
     )
-    return render(request, "criteria/manager_queue.html", {
-        "waiting": waiting, "page": page, "enabled": settings.MANAGER_ENDORSEMENT_ENABLED,
-        "verdicts": dict(ManagerEndorsement.Verdict.choices),
-    })  # fmt: skip
+    return render(
+        request,
+        "criteria/manager_queue.html",
+        {
+            "waiting": waiting,
+            "page": page,
+            "enabled": settings.MANAGER_ENDORSEMENT_ENABLED,
+            "verdicts": dict(ManagerEndorsement.Verdict.choices),
+        },
+    )
 
 
 @login_required
@@ -80,8 +86,12 @@ def endorse(request, pk: int):
     form = EndorsementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.endorsement_record(initiative_id=pk, actor=request.user, verdict=form.cleaned_data["verdict"],
-                                        reason=form.cleaned_data["reason"])  # fmt: skip
+            services.endorsement_record(
+                initiative_id=pk,
+                actor=request.user,
+                verdict=form.cleaned_data["verdict"],
+                reason=form.cleaned_data["reason"],
+            )
         except ActionForbidden as error:
             raise PermissionDenied(error.message) from error
         except DomainError as error:
@@ -89,10 +99,16 @@ def endorse(request, pk: int):
         else:
             messages.success(request, _("Din vurdering er registreret."))
             return redirect("criteria:manager_queue")
-    return render(request, "criteria/endorsement_form.html", {
-        "initiative": _with_details(pk), "endorsement": endorsement, "form": form,
-        "open": settings.MANAGER_ENDORSEMENT_ENABLED and initiative.status == Status.SUBMITTED and not endorsement,
-    })  # fmt: skip
+    return render(
+        request,
+        "criteria/endorsement_form.html",
+        {
+            "initiative": _with_details(pk),
+            "endorsement": endorsement,
+            "form": form,
+            "open": settings.MANAGER_ENDORSEMENT_ENABLED and initiative.status == Status.SUBMITTED and not endorsement,
+        },
+    )
 
 
 @login_required
@@ -139,9 +155,16 @@ def my_reviews(request):
     progress = round_progress(assignments=list(page.object_list))
     today = timezone.localdate()
     rows = [(a, progress[a.pk], is_overdue(a, today)) for a in page.object_list]
-    return render(request, "criteria/review_mine.html", {
-        "page": page, "rows": rows, "view": view, "counts": reviewer_counts(user=request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "criteria/review_mine.html",
+        {
+            "page": page,
+            "rows": rows,
+            "view": view,
+            "counts": reviewer_counts(user=request.user),
+        },
+    )
 
 
 def _render_review(request, assignment: ReviewAssignment, *, form=None, declare_form=None, decline_form=None):
@@ -150,13 +173,21 @@ def _render_review(request, assignment: ReviewAssignment, *, form=None, declare_
     if form is None and assignment.state == ReviewAssignment.State.DECLARED and not review.is_locked:
         form = ReviewForm(initial=ReviewForm.initial_from(review), criteria=criteria)
     scores = {s.criterion_id: s for s in review.scores.all()} if review.is_locked else {}
-    return render(request, "criteria/review_form.html", {
-        "assignment": assignment, "review": review, "initiative": _with_details(assignment.initiative_id),
-        "endorsement": current_endorsement(initiative=assignment.initiative),
-        "form": form, "declare_form": declare_form or DeclareForm(), "decline_form": decline_form or DeclineForm(),
-        "locked_rows": [(c, scores.get(c.pk)) for c in criteria] if review.is_locked else [],
-        "open": assignment.is_open and assignment.initiative.status == Status.IN_REVIEW,
-    })  # fmt: skip
+    return render(
+        request,
+        "criteria/review_form.html",
+        {
+            "assignment": assignment,
+            "review": review,
+            "initiative": _with_details(assignment.initiative_id),
+            "endorsement": current_endorsement(initiative=assignment.initiative),
+            "form": form,
+            "declare_form": declare_form or DeclareForm(),
+            "decline_form": decline_form or DeclineForm(),
+            "locked_rows": [(c, scores.get(c.pk)) for c in criteria] if review.is_locked else [],
+            "open": assignment.is_open and assignment.initiative.status == Status.IN_REVIEW,
+        },
+    )
 
 
 @login_required
@@ -170,9 +201,14 @@ def review(request, assignment_id: int):
     form = ReviewForm(request.POST, criteria=criteria, submitting=submitting)
     if form.is_valid():
         try:
-            services.review_save(assignment_id=assignment.pk, actor=request.user, scores=form.scores(),
-                                 recommendation=form.cleaned_data["recommendation"] or "",
-                                 comment=form.cleaned_data["comment"], submit=submitting)  # fmt: skip
+            services.review_save(
+                assignment_id=assignment.pk,
+                actor=request.user,
+                scores=form.scores(),
+                recommendation=form.cleaned_data["recommendation"] or "",
+                comment=form.cleaned_data["comment"],
+                submit=submitting,
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -207,8 +243,7 @@ def review_decline(request, assignment_id: int):
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.review_decline(assignment_id=assignment.pk, actor=request.user,
-                                    reason=form.cleaned_data["reason"])  # fmt: skip
+            services.review_decline(assignment_id=assignment.pk, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -232,18 +267,32 @@ def _render_overview(request, initiative: Initiative, *, assign_form=None, decis
     coordinator = can_decide(request.user)
     needs_reason = endorsement_needs_reason(initiative=initiative, endorsement=endorsement)
     if coordinator and deciding and shown is None:
-        assign_form = assign_form or AssignForm(initiative=initiative, needs_reason=needs_reason,
-                                                initial={"due_date": timezone.localdate() + dt.timedelta(days=14)})  # fmt: skip
+        assign_form = assign_form or AssignForm(
+            initiative=initiative,
+            needs_reason=needs_reason,
+            initial={"due_date": timezone.localdate() + dt.timedelta(days=14)},
+        )
         criteria = [row.criterion for row in matrix.rows] or active_criteria()
-        decision_form = decision_form or DecisionForm(initial=decision_initial(matrix=matrix), criteria=criteria,
-                                                      rule_holds=matrix.rule_holds)  # fmt: skip
+        decision_form = decision_form or DecisionForm(
+            initial=decision_initial(matrix=matrix), criteria=criteria, rule_holds=matrix.rule_holds
+        )
     else:
         assign_form = decision_form = None
-    return render(request, "criteria/review_overview.html", {
-        "initiative": initiative, "matrix": matrix, "endorsement": endorsement, "decisions": decisions,
-        "shown": shown, "assign_form": assign_form, "decision_form": decision_form, "coordinator": coordinator,
-        "today": timezone.localdate(),
-    })  # fmt: skip
+    return render(
+        request,
+        "criteria/review_overview.html",
+        {
+            "initiative": initiative,
+            "matrix": matrix,
+            "endorsement": endorsement,
+            "decisions": decisions,
+            "shown": shown,
+            "assign_form": assign_form,
+            "decision_form": decision_form,
+            "coordinator": coordinator,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -257,14 +306,19 @@ def overview(request, pk: int):
 @require_POST
 def assign(request, pk: int):
     initiative = get_initiative_for_coordinator(request.user, pk)
-    needs_reason = endorsement_needs_reason(initiative=initiative,
-                                            endorsement=current_endorsement(initiative=initiative))  # fmt: skip
+    needs_reason = endorsement_needs_reason(
+        initiative=initiative, endorsement=current_endorsement(initiative=initiative)
+    )
     form = AssignForm(request.POST, initiative=initiative, needs_reason=needs_reason)
     if form.is_valid():
         try:
-            services.reviewers_assign(initiative_id=pk, actor=request.user, reviewers=form.cleaned_data["reviewers"],
-                                      due_date=form.cleaned_data["due_date"],
-                                      note=form.cleaned_data.get("note", ""))  # fmt: skip
+            services.reviewers_assign(
+                initiative_id=pk,
+                actor=request.user,
+                reviewers=form.cleaned_data["reviewers"],
+                due_date=form.cleaned_data["due_date"],
+                note=form.cleaned_data.get("note", ""),
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -296,9 +350,14 @@ def decide(request, pk: int):
     form = DecisionForm(request.POST, criteria=criteria, rule_holds=matrix.rule_holds)
     if form.is_valid():
         try:
-            services.decision_record(initiative_id=pk, actor=request.user, outcome=form.cleaned_data["outcome"],
-                                     summary=form.cleaned_data["summary"], reasons=form.reasons(),
-                                     override_reason=form.cleaned_data.get("override_reason", ""))  # fmt: skip
+            services.decision_record(
+                initiative_id=pk,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                summary=form.cleaned_data["summary"],
+                reasons=form.reasons(),
+                override_reason=form.cleaned_data.get("override_reason", ""),
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:

@@ -48,12 +48,24 @@ class RoomForm(forms.ModelForm):
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(label=_("Overskrift"), max_length=200,
-                            error_messages={"required": _("Skriv en overskrift."),
-                                            "max_length": _("Overskriften må højst være %(limit_value)d tegn.")})  # fmt: skip
-    body = forms.CharField(label=_("Indlæg"), widget=_textarea(6), max_length=MAX_POST_CHARS, help_text=MARKDOWN_HELP,
-                           error_messages={"required": _("Skriv dit indlæg."),
-                                           "max_length": _("Indlægget må højst være %(limit_value)d tegn.")})  # fmt: skip
+    title = forms.CharField(
+        label=_("Overskrift"),
+        max_length=200,
+        error_messages={
+            "required": _("Skriv en overskrift."),
+            "max_length": _("Overskriften må højst være %(limit_value)d tegn."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Indlæg"),
+        widget=_textarea(6),
+        max_length=MAX_POST_CHARS,
+        help_text=MARKDOWN_HELP,
+        error_messages={
+            "required": _("Skriv dit indlæg."),
+            "max_length": _("Indlægget må højst være %(limit_value)d tegn."),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,9 +73,16 @@ class ThreadForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    body = forms.CharField(label=_("Dit svar"), widget=_textarea(4), max_length=MAX_POST_CHARS, help_text=MARKDOWN_HELP,
-                           error_messages={"required": _("Skriv dit svar."),
-                                           "max_length": _("Indlægget må højst være %(limit_value)d tegn.")})  # fmt: skip
+    body = forms.CharField(
+        label=_("Dit svar"),
+        widget=_textarea(4),
+        max_length=MAX_POST_CHARS,
+        help_text=MARKDOWN_HELP,
+        error_messages={
+            "required": _("Skriv dit svar."),
+            "max_length": _("Indlægget må højst være %(limit_value)d tegn."),
+        },
+    )
 
     def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,15 +91,20 @@ class PostForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Begrundelse"), widget=_textarea(3), max_length=2000,
-                             error_messages={"required": _("Skriv en begrundelse.")})  # fmt: skip
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=_textarea(3),
+        max_length=2000,
+        error_messages={"required": _("Skriv en begrundelse.")},
+    )
 
 
 class InviteForm(forms.Form):
     user = forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.none(),
+        label=_("Person"),
+        queryset=User.objects.none(),
         error_messages={"required": _("Vælg en person."), "invalid_choice": _("Vælg en person fra listen.")},
-    )  # fmt: skip
+    )
     as_owner = forms.BooleanField(label=_("Gør personen til ejer af rummet"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -133,11 +157,13 @@ def _initiative_choices(user):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Dagsordenspunkt"), max_length=200,
-                            error_messages={"required": _("Skriv dagsordenspunktets titel.")})  # fmt: skip
+    title = forms.CharField(
+        label=_("Dagsordenspunkt"), max_length=200, error_messages={"required": _("Skriv dagsordenspunktets titel.")}
+    )
     description = forms.CharField(label=_("Beskrivelse"), required=False, widget=_textarea(2))
-    initiative = forms.ModelChoiceField(label=_("Prøvehandling (valgfri)"), required=False,
-                                        queryset=Initiative.objects.none(), empty_label=_("Ingen"))  # fmt: skip
+    initiative = forms.ModelChoiceField(
+        label=_("Prøvehandling (valgfri)"), required=False, queryset=Initiative.objects.none(), empty_label=_("Ingen")
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("auto_id", "agenda_%s")  # unique ids: several forms share the meeting page
@@ -147,8 +173,13 @@ class AgendaItemForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Referat"), widget=_textarea(12), max_length=50_000, help_text=MARKDOWN_HELP,
-                              error_messages={"required": _("Skriv referatet.")})  # fmt: skip
+    minutes = forms.CharField(
+        label=_("Referat"),
+        widget=_textarea(12),
+        max_length=50_000,
+        help_text=MARKDOWN_HELP,
+        error_messages={"required": _("Skriv referatet.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,9 +188,13 @@ class MinutesForm(forms.Form):
 
 class MinutesAttachForm(forms.Form):
     initiative = forms.ModelChoiceField(
-        label=_("Prøvehandling"), queryset=Initiative.objects.none(),
-        error_messages={"required": _("Vælg en prøvehandling."), "invalid_choice": _("Vælg en prøvehandling fra listen.")},
-    )  # fmt: skip
+        label=_("Prøvehandling"),
+        queryset=Initiative.objects.none(),
+        error_messages={
+            "required": _("Vælg en prøvehandling."),
+            "invalid_choice": _("Vælg en prøvehandling fra listen."),
+        },
+    )
     purpose = forms.ChoiceField(label=_("Referatet er"), choices=MinutesLink.Purpose.choices)
     note = forms.CharField(label=_("Bemærkning (valgfri)"), required=False, widget=_textarea(2), max_length=2000)
 
@@ -175,9 +210,10 @@ class MinutesAttachForm(forms.Form):
 
 class ParticipantForm(forms.Form):
     user = forms.ModelChoiceField(
-        label=_("Tilføj deltager"), queryset=User.objects.none(),
+        label=_("Tilføj deltager"),
+        queryset=User.objects.none(),
         error_messages={"required": _("Vælg en person."), "invalid_choice": _("Vælg en person fra listen.")},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "participant_%s")

@@ -18,9 +18,24 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "del", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
-    "h3", "h4", "h5", "h6",
-}  # fmt: skip
+    "p",
+    "br",
+    "strong",
+    "em",
+    "del",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
@@ -44,6 +59,10 @@ class _PortalMarkdown(Extension):
 def render_markdown(text: str) -> str:
     html = markdown.markdown(text, extensions=[_PortalMarkdown(), "sane_lists", "nl2br"], output_format="html")
     return nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-        link_rel=LINK_REL, strip_comments=True,
-    )  # fmt: skip
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )

@@ -64,9 +64,13 @@ class Room(models.Model):
     description = models.TextField(_("beskrivelse"), blank=True)
     visibility = models.CharField(_("synlighed"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     initiative = models.OneToOneField(
-        "initiatives.Initiative", verbose_name=_("prøvehandling"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="dialog_room",
-    )  # fmt: skip
+        "initiatives.Initiative",
+        verbose_name=_("prøvehandling"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dialog_room",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -224,9 +228,12 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     participants = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="MeetingParticipant", through_fields=("meeting", "user"),
-        related_name="dialog_meetings", blank=True,
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        through="MeetingParticipant",
+        through_fields=("meeting", "user"),
+        related_name="dialog_meetings",
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("dialogmøde")
@@ -263,9 +270,13 @@ class AgendaItem(models.Model):
     title = models.CharField(_("punkt"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
     initiative = models.ForeignKey(
-        "initiatives.Initiative", verbose_name=_("prøvehandling"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="dialog_agenda_items",
-    )  # fmt: skip
+        "initiatives.Initiative",
+        verbose_name=_("prøvehandling"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dialog_agenda_items",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

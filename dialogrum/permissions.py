@@ -40,10 +40,12 @@ MANAGE = "manage_room"
 def _granted(user, codename: str):
     return Exists(
         RoomUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=codename,
+            content_object=OuterRef("pk"),
+            user=user,
+            permission__codename=codename,
             permission__content_type__app_label="dialogrum",
         )
-    )  # fmt: skip
+    )
 
 
 def _involved_initiatives(user):

@@ -52,12 +52,16 @@ def _edit_cutoff():
 @require_GET
 def room_list(request):
     rooms = list(selectors.room_list_for_user(user=request.user)[:200])
-    return render(request, "dialogrum/room_list.html", {
-        "theme_rooms": [r for r in rooms if r.kind == Room.Kind.THEME],
-        "initiative_rooms": [r for r in rooms if r.kind == Room.Kind.INITIATIVE],
-        "can_create": can_create_room(request.user),
-        "can_moderate": can_moderate(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "dialogrum/room_list.html",
+        {
+            "theme_rooms": [r for r in rooms if r.kind == Room.Kind.THEME],
+            "initiative_rooms": [r for r in rooms if r.kind == Room.Kind.INITIATIVE],
+            "can_create": can_create_room(request.user),
+            "can_moderate": can_moderate(request.user),
+        },
+    )
 
 
 @login_required
@@ -114,8 +118,13 @@ def room_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.room_update(room_id=room.pk, actor=request.user, title=data.get("title", room.title),
-                                 description=data["description"], visibility=data["visibility"])  # fmt: skip
+            services.room_update(
+                room_id=room.pk,
+                actor=request.user,
+                title=data.get("title", room.title),
+                description=data["description"],
+                visibility=data["visibility"],
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -131,16 +140,26 @@ def room_members(request, pk: int):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.room_member_invite(room_id=room.pk, actor=request.user, user=form.cleaned_data["user"],
-                                        as_owner=form.cleaned_data["as_owner"])  # fmt: skip
+            services.room_member_invite(
+                room_id=room.pk,
+                actor=request.user,
+                user=form.cleaned_data["user"],
+                as_owner=form.cleaned_data["as_owner"],
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("%(user)s er inviteret.") % {"user": form.cleaned_data["user"]})
             return redirect("dialogrum:room_members", pk=room.pk)
-    return render(request, "dialogrum/room_members.html", {
-        "room": room, "form": form, "members": selectors.room_members(room=room),
-    })  # fmt: skip
+    return render(
+        request,
+        "dialogrum/room_members.html",
+        {
+            "room": room,
+            "form": form,
+            "members": selectors.room_members(room=room),
+        },
+    )
 
 
 @login_required
@@ -182,8 +201,11 @@ def thread_create(request, pk: int):
             form.add_error(None, error.message)
         else:
             if request.htmx:
-                return render(request, "dialogrum/room_detail.html#thread-created",
-                              {"room": room, "thread": thread, "thread_form": ThreadForm(), "oob": True})  # fmt: skip
+                return render(
+                    request,
+                    "dialogrum/room_detail.html#thread-created",
+                    {"room": room, "thread": thread, "thread_form": ThreadForm(), "oob": True},
+                )
             messages.success(request, _("Tråden er oprettet."))
             return redirect(thread)
     if request.htmx:
@@ -226,10 +248,18 @@ def thread_reply(request, pk: int):
             form.add_error(None, error.message)
         else:
             if request.htmx:
-                return render(request, "dialogrum/thread_detail.html#reply-created", {
-                    "thread": thread, "post": post, "reply_form": PostForm(), "oob": True,
-                    "can_moderate": can_moderate(request.user), "edit_cutoff": _edit_cutoff(),
-                })  # fmt: skip
+                return render(
+                    request,
+                    "dialogrum/thread_detail.html#reply-created",
+                    {
+                        "thread": thread,
+                        "post": post,
+                        "reply_form": PostForm(),
+                        "oob": True,
+                        "can_moderate": can_moderate(request.user),
+                        "edit_cutoff": _edit_cutoff(),
+                    },
+                )
             messages.success(request, _("Dit svar er sendt."))
             return redirect("dialogrum:post_permalink", pk=post.pk)
     if request.htmx:
@@ -242,8 +272,9 @@ def thread_reply(request, pk: int):
 @require_POST
 def thread_follow(request, pk: int):
     thread = get_thread_for_user(request.user, pk)
-    following = services.thread_follow_set(thread_id=thread.pk, user=request.user,
-                                           follow=request.POST.get("follow") == "1")  # fmt: skip
+    following = services.thread_follow_set(
+        thread_id=thread.pk, user=request.user, follow=request.POST.get("follow") == "1"
+    )
     if request.htmx:
         return render(request, "dialogrum/thread_detail.html#follow", {"thread": thread, "following": following})
     return redirect(thread)
@@ -273,10 +304,16 @@ def post_edit(request, pk: int):
             form.add_error(None, error.message)
         else:
             if request.htmx:
-                return render(request, "dialogrum/thread_detail.html#post", {
-                    "post": post, "thread": post.thread, "edit_cutoff": _edit_cutoff(),
-                    "can_moderate": can_moderate(request.user),
-                })  # fmt: skip
+                return render(
+                    request,
+                    "dialogrum/thread_detail.html#post",
+                    {
+                        "post": post,
+                        "thread": post.thread,
+                        "edit_cutoff": _edit_cutoff(),
+                        "can_moderate": can_moderate(request.user),
+                    },
+                )
             messages.success(request, _("Indlægget er rettet."))
             return redirect("dialogrum:post_permalink", pk=post.pk)
     template = "dialogrum/post_edit.html#edit-form" if request.htmx else "dialogrum/post_edit.html"

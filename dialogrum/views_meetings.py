@@ -190,8 +190,9 @@ def minutes_attach(request, pk: int):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Referatet er knyttet til “%(title)s”.")
-                             % {"title": form.cleaned_data["initiative"].title})  # fmt: skip
+            messages.success(
+                request, _("Referatet er knyttet til “%(title)s”.") % {"title": form.cleaned_data["initiative"].title}
+            )
             return redirect(meeting)
     return render(request, "dialogrum/meeting_detail.html", _meeting_context(request, pk, attach_form=form))
 
@@ -207,10 +208,15 @@ def _ical_event(meeting: Meeting) -> ical.Event:
     parts.append(url)
     return ical.Event(
         uid=f"dialogmoede-{meeting.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}",
-        stamp=meeting.updated_at, start=meeting.starts_at, end=meeting.ends_at, summary=meeting.title,
-        description="\n\n".join(p for p in parts if p), location=meeting.location or meeting.online_url,
-        url=url, sequence=meeting.sequence,
-    )  # fmt: skip
+        stamp=meeting.updated_at,
+        start=meeting.starts_at,
+        end=meeting.ends_at,
+        summary=meeting.title,
+        description="\n\n".join(p for p in parts if p),
+        location=meeting.location or meeting.online_url,
+        url=url,
+        sequence=meeting.sequence,
+    )
 
 
 def _ical_response(text: str, *, filename: str, private: bool) -> HttpResponse:

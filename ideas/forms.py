@@ -17,45 +17,65 @@ class IdeaForm(DkfdsMixin, forms.Form):
     (ideas.spam), so the person's own input errors come first and read as such."""
 
     title = forms.CharField(
-        label=_("Idéens titel"), max_length=200,
+        label=_("Idéens titel"),
+        max_length=200,
         help_text=_("En kort overskrift, fx “Fælles spisning for ensomme ældre”."),
-        error_messages={"required": _("Skriv en titel på idéen."),
-                        "max_length": _("Titlen må højst være %(limit_value)d tegn (den er %(show_value)d).")},
-    )  # fmt: skip
+        error_messages={
+            "required": _("Skriv en titel på idéen."),
+            "max_length": _("Titlen må højst være %(limit_value)d tegn (den er %(show_value)d)."),
+        },
+    )
     description = forms.CharField(
-        label=_("Beskriv idéen"), max_length=5000, widget=TEXTAREA,
-        help_text=_("Hvad vil du gerne have afprøvet, og hvilket problem løser det for borgerne? "
-                    "Skriv ikke følsomme oplysninger om dig selv eller andre."),
-        error_messages={"required": _("Beskriv idéen – bare et par linjer."),
-                        "max_length": _("Beskrivelsen må højst være %(limit_value)d tegn (den er %(show_value)d).")},
-    )  # fmt: skip
+        label=_("Beskriv idéen"),
+        max_length=5000,
+        widget=TEXTAREA,
+        help_text=_(
+            "Hvad vil du gerne have afprøvet, og hvilket problem løser det for borgerne? "
+            "Skriv ikke følsomme oplysninger om dig selv eller andre."
+        ),
+        error_messages={
+            "required": _("Beskriv idéen – bare et par linjer."),
+            "max_length": _("Beskrivelsen må højst være %(limit_value)d tegn (den er %(show_value)d)."),
+        },
+    )
     area = forms.ChoiceField(
-        label=_("Område"), choices=[("", _("Vælg område")), *Area.choices],
+        label=_("Område"),
+        choices=[("", _("Vælg område")), *Area.choices],
         error_messages={"required": _("Vælg det område, idéen handler om.")},
-    )  # fmt: skip
+    )
     submitter_kind = forms.ChoiceField(
-        label=_("Jeg er"), choices=SubmitterKind.choices, widget=forms.RadioSelect,
+        label=_("Jeg er"),
+        choices=SubmitterKind.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Vælg, om du er borger, virksomhed, forening eller andet.")},
-    )  # fmt: skip
+    )
     submitter_name = forms.CharField(
-        label=_("Dit navn (frivilligt)"), max_length=200, required=False,
+        label=_("Dit navn (frivilligt)"),
+        max_length=200,
+        required=False,
         help_text=_("Vises aldrig offentligt."),
-    )  # fmt: skip
+    )
     email = forms.EmailField(
-        label=_("Din e-mail (frivilligt)"), required=False,
-        help_text=_("Hvis du vil have besked, når der sker noget med idéen. Vi sender først en e-mail, "
-                    "hvor du bekræfter adressen. Vises aldrig offentligt."),
-        error_messages={"invalid": _("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk – eller lad feltet stå tomt.")},
-    )  # fmt: skip
+        label=_("Din e-mail (frivilligt)"),
+        required=False,
+        help_text=_(
+            "Hvis du vil have besked, når der sker noget med idéen. Vi sender først en e-mail, "
+            "hvor du bekræfter adressen. Vises aldrig offentligt."
+        ),
+        error_messages={
+            "invalid": _("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk – eller lad feltet stå tomt.")
+        },
+    )
     consent = forms.BooleanField(
         label=_("Jeg har læst, hvordan kommunen behandler mine oplysninger, og giver samtykke til det."),
         error_messages={"required": _("Sæt kryds, hvis du giver samtykke – ellers kan vi ikke modtage idéen.")},
-    )  # fmt: skip
+    )
     # Spam defences (ideas.spam): not shown; no `required`, the view judges them.
     hjemmeside = forms.CharField(
-        label=_("Lad dette felt være tomt"), required=False,
+        label=_("Lad dette felt være tomt"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )  # fmt: skip
+    )
     startet = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -76,8 +96,9 @@ class IdeaForm(DkfdsMixin, forms.Form):
 
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Søg"), required=False, max_length=200)
-    omraade = forms.ChoiceField(label=_("Område"), required=False, widget=FastSelect,
-                                choices=[("", _("Alle områder")), *Area.choices])  # fmt: skip
+    omraade = forms.ChoiceField(
+        label=_("Område"), required=False, widget=FastSelect, choices=[("", _("Alle områder")), *Area.choices]
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
 
     def __init__(self, *args, statuses=PUBLIC_STATUSES, **kwargs):
@@ -96,19 +117,27 @@ class IdeaFilterForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Begrundelse til den, der sendte idéen"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}),
+        label=_("Begrundelse til den, der sendte idéen"),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-input"}),
         error_messages={"required": _("Skriv en begrundelse – den sendes til den, der har sendt idéen.")},
-    )  # fmt: skip
+    )
 
 
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(
-        label=_("Læg sammen med"), queryset=Idea.objects.none(), widget=FastSelect,
-        error_messages={"required": _("Vælg den idé, den skal lægges sammen med."),
-                        "invalid_choice": _("Vælg en åben idé fra listen.")},
-    )  # fmt: skip
-    note = forms.CharField(label=_("Bemærkning (frivillig)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}))  # fmt: skip
+        label=_("Læg sammen med"),
+        queryset=Idea.objects.none(),
+        widget=FastSelect,
+        error_messages={
+            "required": _("Vælg den idé, den skal lægges sammen med."),
+            "invalid_choice": _("Vælg en åben idé fra listen."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Bemærkning (frivillig)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
+    )
 
     def __init__(self, *args, idea: Idea, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,14 +150,21 @@ class MergeForm(forms.Form):
 
 class ConvertForm(forms.Form):
     owner = ColleagueChoiceField(
-        label=_("Ejer af prøvehandlingen"), queryset=User.objects.none(), widget=FastSelect,
-        error_messages={"required": _("Vælg den medarbejder, der skal eje prøvehandlingen."),
-                        "invalid_choice": _("Vælg en medarbejder fra listen.")},
-    )  # fmt: skip
+        label=_("Ejer af prøvehandlingen"),
+        queryset=User.objects.none(),
+        widget=FastSelect,
+        error_messages={
+            "required": _("Vælg den medarbejder, der skal eje prøvehandlingen."),
+            "invalid_choice": _("Vælg en medarbejder fra listen."),
+        },
+    )
     owning_unit = forms.ModelChoiceField(
-        label=_("Ansvarlig enhed"), required=False, queryset=OrgUnit.objects.all(), widget=FastSelect,
+        label=_("Ansvarlig enhed"),
+        required=False,
+        queryset=OrgUnit.objects.all(),
+        widget=FastSelect,
         empty_label=_("Ejerens enhed"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,9 +177,11 @@ class ConvertForm(forms.Form):
 class PersonalDataForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mailadresse"),
-        error_messages={"required": _("Skriv den e-mailadresse, anmodningen gælder."),
-                        "invalid": _("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.")},
-    )  # fmt: skip
+        error_messages={
+            "required": _("Skriv den e-mailadresse, anmodningen gælder."),
+            "invalid": _("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk."),
+        },
+    )
     confirm = forms.BooleanField(
         label=_("Ja, slet alt om denne adresse – idéer, historik og e-mails. Det kan ikke fortrydes."), required=False
     )

@@ -90,13 +90,21 @@ class Idea(models.Model):
     status_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     decline_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
     initiative = models.OneToOneField(
-        "initiatives.Initiative", verbose_name=_("prøvehandling"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="source_idea",
-    )  # fmt: skip
+        "initiatives.Initiative",
+        verbose_name=_("prøvehandling"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_idea",
+    )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("lagt sammen med"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="merged_ideas",
-    )  # fmt: skip
+        "self",
+        verbose_name=_("lagt sammen med"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_ideas",
+    )
     created_at = models.DateTimeField(_("indsendt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("opdateret"), auto_now=True)
     published_at = models.DateTimeField(_("offentliggjort"), null=True, blank=True)
@@ -115,14 +123,18 @@ class Idea(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="idea_search"),
             models.Index(fields=["status", "-created_at"], name="idea_status_created"),
-            models.Index(fields=["-published_at", "-id"], name="idea_published",
-                         condition=Q(published_at__isnull=False)),
+            models.Index(
+                fields=["-published_at", "-id"], name="idea_published", condition=Q(published_at__isnull=False)
+            ),
             # The retention scan reads closed ideas that still hold contact details.
-            models.Index(fields=["closed_at"], name="idea_retention",
-                         condition=Q(closed_at__isnull=False, anonymised_at__isnull=True)),
+            models.Index(
+                fields=["closed_at"],
+                name="idea_retention",
+                condition=Q(closed_at__isnull=False, anonymised_at__isnull=True),
+            ),
             # GDPR requests look up an address; addresses are stored lower-cased.
             models.Index(fields=["email"], name="idea_email", condition=~Q(email="")),
-        ]  # fmt: skip
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=IdeaStatus.AWAITING_CONFIRMATION) | ~Q(email=""),

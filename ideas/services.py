@@ -98,10 +98,19 @@ def confirmation_code(idea: Idea) -> str:
     return signing.dumps({"idea": idea.pk, "to": email_digest(idea.email)[:16]}, salt=CONFIRM_SALT, compress=True)
 
 
-def _event(*, idea: Idea, action: str, actor: User | None = None, from_status: str = "", to_status: str = "",
-           note: str = "", data: dict | None = None) -> IdeaEvent:  # fmt: skip
-    return IdeaEvent.objects.create(idea=idea, actor=actor, action=action, from_status=from_status,
-                                    to_status=to_status, note=note, data=data or {})  # fmt: skip
+def _event(
+    *,
+    idea: Idea,
+    action: str,
+    actor: User | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict | None = None,
+) -> IdeaEvent:
+    return IdeaEvent.objects.create(
+        idea=idea, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note, data=data or {}
+    )
 
 
 def _mail(*, idea: Idea, kind: str, status_token: str = "") -> IdeaMail:
@@ -198,8 +207,16 @@ def _locked(idea_id: int) -> Idea:
     return Idea.objects.select_for_update().get(pk=idea_id)
 
 
-def _triage(*, idea_id: int, action: str, actor: User, note: str = "", changes: dict[str, Any] | None = None,
-            data: dict[str, Any] | None = None, guard=None) -> Idea:  # fmt: skip
+def _triage(
+    *,
+    idea_id: int,
+    action: str,
+    actor: User,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    guard=None,
+) -> Idea:
     spec = TRIAGE[action]
     if not actor.is_coordinator:
         raise ActionForbidden(_("Kun sekretariatet kan behandle idéer."))
@@ -223,8 +240,7 @@ def _triage(*, idea_id: int, action: str, actor: User, note: str = "", changes: 
         idea.closed_at = now
         update_fields.append("closed_at")
     idea.save(update_fields=update_fields)
-    _event(idea=idea, action=action, actor=actor, from_status=from_status, to_status=spec.target, note=note,
-           data=data)  # fmt: skip
+    _event(idea=idea, action=action, actor=actor, from_status=from_status, to_status=spec.target, note=note, data=data)
     _mail(idea=idea, kind=spec.mail)
     return idea
 
@@ -240,8 +256,9 @@ def idea_decline(*, idea_id: int, actor: User, reason: str) -> Idea:
     """Decline with a reason the submitter is told. A published idea is taken down."""
     if not reason.strip():
         raise NoteRequired()
-    return _triage(idea_id=idea_id, action="decline", actor=actor, note=reason,
-                   changes={"decline_reason": reason.strip()})  # fmt: skip
+    return _triage(
+        idea_id=idea_id, action="decline", actor=actor, note=reason, changes={"decline_reason": reason.strip()}
+    )
 
 
 @transaction.atomic
@@ -259,8 +276,15 @@ def idea_merge(*, idea_id: int, actor: User, into_id: int, note: str = "") -> Id
         if target is None or target.status not in OPEN_STATUSES:
             raise DomainError(_("Vælg en idé, der stadig er åben (modtaget eller offentliggjort)."))
 
-    return _triage(idea_id=idea_id, action="merge", actor=actor, note=note, guard=open_target,
-                   changes={"merged_into": target}, data={"into": into_id})  # fmt: skip
+    return _triage(
+        idea_id=idea_id,
+        action="merge",
+        actor=actor,
+        note=note,
+        guard=open_target,
+        changes={"merged_into": target},
+        data={"into": into_id},
+    )
 
 
 @transaction.atomic
@@ -281,20 +305,29 @@ def idea_convert(*, idea_id: int, actor: User, owner: User, owning_unit: OrgUnit
     unit = owning_unit or owner.unit
     if unit is None:
         raise DomainError(_("Vælg den enhed, der skal være ansvarlig for prøvehandlingen."))
-    initiative = initiative_create(owner=owner, data={"title": idea.title, "idea": idea.description,
-                                                      "owning_unit": unit})  # fmt: skip
-    idea = _triage(idea_id=idea_id, action="convert", actor=actor, changes={"initiative": initiative},
-                   data={"initiative": initiative.pk})  # fmt: skip
+    initiative = initiative_create(
+        owner=owner, data={"title": idea.title, "idea": idea.description, "owning_unit": unit}
+    )
+    idea = _triage(
+        idea_id=idea_id,
+        action="convert",
+        actor=actor,
+        changes={"initiative": initiative},
+        data={"initiative": initiative.pk},
+    )
     # The trial's own history says where it came from ("Oprettet fra en borgeridé"); only the
     # idea's id, so an erasure of the idea leaves nothing personal behind in it.
     InitiativeEvent.objects.create(initiative=initiative, actor=actor, action="convert", data={"idea": idea.pk})
     notifications_create(
         recipients=[owner] if owner.pk != actor.pk else [],
         subject=_("Du er ejer af en ny kladde: “%(title)s”") % {"title": initiative.title},
-        body=_("%(actor)s har gjort en idé fra en borger, virksomhed eller forening til en prøvehandling "
-               "og gjort dig til ejer. Kladden venter på, at du udfylder ansøgningen.") % {"actor": actor},
+        body=_(
+            "%(actor)s har gjort en idé fra en borger, virksomhed eller forening til en prøvehandling "
+            "og gjort dig til ejer. Kladden venter på, at du udfylder ansøgningen."
+        )
+        % {"actor": actor},
         url=initiative.get_absolute_url(),
-    )  # fmt: skip
+    )
     return idea
 
 
@@ -400,8 +433,9 @@ def personal_data_export(*, email: str, actor: User) -> dict[str, Any]:
         raise ActionForbidden(_("Kun sekretariatet kan udtrække persondata."))
     ideas = list(Idea.objects.with_email(email).prefetch_related("events", "mails").order_by("created_at", "pk"))
     accounts = list(User.objects.filter(email__iexact=email.strip()).order_by("pk"))
-    PersonalDataRequest.objects.create(kind=PersonalDataRequest.Kind.EXPORT, email_digest=email_digest(email),
-                                       actor=actor, ideas_count=len(ideas))  # fmt: skip
+    PersonalDataRequest.objects.create(
+        kind=PersonalDataRequest.Kind.EXPORT, email_digest=email_digest(email), actor=actor, ideas_count=len(ideas)
+    )
     return {
         "e-mail": normalise_email(email),
         "udtrukket": timezone.now().isoformat(),
@@ -414,7 +448,7 @@ def personal_data_export(*, email: str, actor: User) -> dict[str, Any]:
                 "e-mail": u.email,
                 "oprettet": u.date_joined.isoformat(),
                 "aktiv": u.is_active,
-            }  # fmt: skip
+            }
             for u in accounts
         ],
     }
@@ -449,13 +483,13 @@ def _idea_export(idea: Idea) -> dict[str, Any]:
                 "fra": e.from_status,
                 "til": e.to_status,
                 "note": e.note,
-            }  # fmt: skip
+            }
             for e in idea.events.all()
         ],
         "e-mails": [
             {"type": m.get_kind_display(), "oprettet": _iso(m.created_at), "sendt": _iso(m.sent_at)}
             for m in idea.mails.all()
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -470,6 +504,7 @@ def personal_data_erase(*, email: str, actor: User) -> int:
         raise ActionForbidden(_("Kun sekretariatet kan slette persondata."))
     ids = list(Idea.objects.select_for_update().with_email(email).values_list("pk", flat=True))
     Idea.objects.filter(pk__in=ids).delete()  # cascades to IdeaEvent and IdeaMail
-    PersonalDataRequest.objects.create(kind=PersonalDataRequest.Kind.ERASE, email_digest=email_digest(email),
-                                       actor=actor, ideas_count=len(ids))  # fmt: skip
+    PersonalDataRequest.objects.create(
+        kind=PersonalDataRequest.Kind.ERASE, email_digest=email_digest(email), actor=actor, ideas_count=len(ids)
+    )
     return len(ids)

@@ -59,8 +59,13 @@ def _spam_errors(request, form: IdeaForm) -> bool:
         failed = True
     problem = spam.fill_time_problem(request.POST.get(spam.STARTED_FIELD, ""))
     if problem == "too_fast":
-        form.add_error(None, _("Formularen blev sendt meget hurtigt, efter at den blev åbnet. "
-                               "Kontrollér det, du har skrevet, og send igen."))  # fmt: skip
+        form.add_error(
+            None,
+            _(
+                "Formularen blev sendt meget hurtigt, efter at den blev åbnet. "
+                "Kontrollér det, du har skrevet, og send igen."
+            ),
+        )
         failed = True
     elif problem:
         form.add_error(None, _("Formularen er udløbet. Det du har skrevet, er bevaret – send igen."))
@@ -81,8 +86,13 @@ def idea_create_view(request):
         return _form_page(request, form)
     # Counted only for posts that would create an idea, so fixing a typo costs nothing.
     if not spam.rate_limit_take(spam.client_ip(request)):
-        form.add_error(None, _("Der er sendt mange idéer fra din internetforbindelse på kort tid. "
-                               "Vent lidt, og prøv igen – det du har skrevet, er bevaret."))  # fmt: skip
+        form.add_error(
+            None,
+            _(
+                "Der er sendt mange idéer fra din internetforbindelse på kort tid. "
+                "Vent lidt, og prøv igen – det du har skrevet, er bevaret."
+            ),
+        )
         response = _form_page(request, form, status=429)
         response["Retry-After"] = str(spam.retry_after_seconds())
         return response
@@ -94,9 +104,16 @@ def idea_create_view(request):
     # The token goes to the receipt in a short-lived signed cookie, not in the session
     # table: only its hash is ever written to the database.
     response = redirect("ideas:receipt")
-    response.set_signed_cookie(RECEIPT_COOKIE, token, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE,
-                               path=reverse("ideas:receipt"), httponly=True, samesite="Lax",
-                               secure=request.is_secure())  # fmt: skip
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        token,
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_MAX_AGE,
+        path=reverse("ideas:receipt"),
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
     return response
 
 
@@ -201,8 +218,9 @@ def triage_action_view(request, pk: int, action: str):
         elif action == "merge":
             services.idea_merge(idea_id=idea.pk, actor=request.user, into_id=data["into"].pk, note=data["note"])
         else:
-            services.idea_convert(idea_id=idea.pk, actor=request.user, owner=data["owner"],
-                                  owning_unit=data["owning_unit"])  # fmt: skip
+            services.idea_convert(
+                idea_id=idea.pk, actor=request.user, owner=data["owner"], owning_unit=data["owning_unit"]
+            )
     except ActionForbidden as error:
         raise PermissionDenied(error.message) from error
     except DomainError as error:

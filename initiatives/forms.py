@@ -39,9 +39,11 @@ class DkfdsMixin:
 
 class InitiativeForm(DkfdsMixin, forms.ModelForm):
     pejlemaerker = forms.ModelMultipleChoiceField(
-        label=_("Pejlemærker"), queryset=Pejlemaerke.objects.all(), required=False,
+        label=_("Pejlemærker"),
+        queryset=Pejlemaerke.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     mantras = forms.ModelMultipleChoiceField(
         label=_("Mantraer"),
         queryset=Mantra.objects.all(),
@@ -52,18 +54,33 @@ class InitiativeForm(DkfdsMixin, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = [
-            "title", "summary", "problem", "idea", "hypothesis", "expected_effect",
-            "pejlemaerker", "mantras", "target_group", "owning_unit", "resources",
-            "start_date", "end_date", "evaluation_date", "risks",
-            "round", "status_report_interval_weeks",
-        ]  # fmt: skip
+            "title",
+            "summary",
+            "problem",
+            "idea",
+            "hypothesis",
+            "expected_effect",
+            "pejlemaerker",
+            "mantras",
+            "target_group",
+            "owning_unit",
+            "resources",
+            "start_date",
+            "end_date",
+            "evaluation_date",
+            "risks",
+            "round",
+            "status_report_interval_weeks",
+        ]
         widgets = {
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
             "evaluation_date": DATE_WIDGET,
-            **{name: forms.Textarea(attrs={"rows": 4, "class": "form-input"})
-               for name in ("summary", "problem", "idea", "hypothesis", "expected_effect", "resources", "risks")},
-        }  # fmt: skip
+            **{
+                name: forms.Textarea(attrs={"rows": 4, "class": "form-input"})
+                for name in ("summary", "problem", "idea", "hypothesis", "expected_effect", "resources", "risks")
+            },
+        }
         error_messages = {
             "title": {"required": _("Skriv en titel – så kan du gemme kladden og skrive resten senere.")},
             "owning_unit": {"required": _("Vælg den enhed, der er ansvarlig for prøvehandlingen.")},
@@ -76,10 +93,16 @@ class InitiativeForm(DkfdsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if validate_url:
             for name in self.INLINE_VALIDATED:
-                self.fields[name].widget.attrs.update({
-                    "hx-post": validate_url, "hx-trigger": "change", "hx-include": "closest form",
-                    "hx-target": "closest .form-group", "hx-swap": "outerHTML", "hx-sync": "closest form:abort",
-                })  # fmt: skip
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-post": validate_url,
+                        "hx-trigger": "change",
+                        "hx-include": "closest form",
+                        "hx-target": "closest .form-group",
+                        "hx-swap": "outerHTML",
+                        "hx-sync": "closest form:abort",
+                    }
+                )
         self.fields["owning_unit"].queryset = OrgUnit.objects.all()
         self.fields["owning_unit"].label_from_instance = lambda unit: ("— " * unit.depth) + unit.name
         _round_field(self.fields["round"], current=self.instance.round_id if self.instance.pk else None)
@@ -200,9 +223,11 @@ class TeamMemberForm(forms.Form):
     with htmx), none is an error. A chosen `user` (one of the offered) wins over the text."""
 
     kollega = forms.CharField(
-        label=_("Kollega"), required=False, max_length=200,
+        label=_("Kollega"),
+        required=False,
+        max_length=200,
         help_text=_("Skriv navn, brugernavn eller e-mail."),
-    )  # fmt: skip
+    )
     user = forms.IntegerField(required=False, widget=forms.HiddenInput)  # rendered as radio buttons, see matches
     role = forms.ChoiceField(label=_("Rolle i teamet"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER)
 
@@ -304,13 +329,23 @@ class FilterForm(forms.Form):
         label=_("Pejlemærke"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
     aar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None, widget=FastSelect)
-    udfald = forms.ChoiceField(label=_("Udfald"), required=False, widget=FastSelect,
-                               choices=[("", _("Alle udfald")), *Outcome.choices])  # fmt: skip
-    sorter = forms.ChoiceField(label=_("Sortér efter"), required=False, widget=FastSelect, choices=[
-        # "relevans" first: it is what a search submits; without a search it means "opdateret".
-        ("relevans", _("Bedste match (ved søgning)")), ("opdateret", _("Senest opdateret")),
-        ("oprettet", _("Senest oprettet")), ("titel", _("Titel")), ("status", _("Status")), ("start", _("Startdato")),
-    ])  # fmt: skip
+    udfald = forms.ChoiceField(
+        label=_("Udfald"), required=False, widget=FastSelect, choices=[("", _("Alle udfald")), *Outcome.choices]
+    )
+    sorter = forms.ChoiceField(
+        label=_("Sortér efter"),
+        required=False,
+        widget=FastSelect,
+        choices=[
+            # "relevans" first: it is what a search submits; without a search it means "opdateret".
+            ("relevans", _("Bedste match (ved søgning)")),
+            ("opdateret", _("Senest opdateret")),
+            ("oprettet", _("Senest oprettet")),
+            ("titel", _("Titel")),
+            ("status", _("Status")),
+            ("start", _("Startdato")),
+        ],
+    )
 
     def __init__(self, *args, statuses=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -370,9 +405,13 @@ def _round_field(field, *, current: int | None) -> None:
     from django.utils import formats, timezone
 
     field.queryset = Round.objects.filter(Q(application_deadline__gte=timezone.localdate()) | Q(pk=current))
-    field.label_from_instance = lambda r: _("%(title)s (ansøgningsfrist %(date)s)") % {
-        "title": r.title, "date": formats.date_format(r.application_deadline, "j. F Y"),
-    }  # fmt: skip
+    field.label_from_instance = lambda r: (
+        _("%(title)s (ansøgningsfrist %(date)s)")
+        % {
+            "title": r.title,
+            "date": formats.date_format(r.application_deadline, "j. F Y"),
+        }
+    )
     field.empty_label = _("Løbende optag (ingen runde)") if settings.CONTINUOUS_INTAKE else _("Vælg en runde")
     field.help_text = _("Søger du i en ansøgningsrunde, skal ansøgningen være indsendt senest på fristen.")
 
@@ -382,17 +421,22 @@ class RoundForm(DkfdsMixin, forms.ModelForm):
         model = Round
         fields = ["title", "description", "opens_on", "application_deadline", "review_deadline", "committee_meeting_on"]
         widgets = {
-            "opens_on": DATE_WIDGET, "application_deadline": DATE_WIDGET, "review_deadline": DATE_WIDGET,
-            "committee_meeting_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 4}),
-        }  # fmt: skip
+            "opens_on": DATE_WIDGET,
+            "application_deadline": DATE_WIDGET,
+            "review_deadline": DATE_WIDGET,
+            "committee_meeting_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
         error_messages = {
             "title": {"required": _("Giv runden en titel.")},
             "opens_on": {"required": _("Vælg den dato, runden åbner."), "invalid": _("Skriv en gyldig dato.")},
             "application_deadline": {"required": _("Vælg ansøgningsfristen."), "invalid": _("Skriv en gyldig dato.")},
             "review_deadline": {"required": _("Vælg fristen for bedømmelse."), "invalid": _("Skriv en gyldig dato.")},
-            "committee_meeting_on": {"required": _("Vælg datoen for udvalgsmødet."),
-                                     "invalid": _("Skriv en gyldig dato.")},
-        }  # fmt: skip
+            "committee_meeting_on": {
+                "required": _("Vælg datoen for udvalgsmødet."),
+                "invalid": _("Skriv en gyldig dato."),
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -416,10 +460,12 @@ class RoundForm(DkfdsMixin, forms.ModelForm):
 
 
 class MilestoneForm(DkfdsMixin, forms.Form):
-    title = forms.CharField(label=_("Milepæl"), max_length=200,
-                            error_messages={"required": _("Beskriv milepælen.")})  # fmt: skip
-    due_on = forms.DateField(label=_("Dato"), widget=DATE_WIDGET,
-                             error_messages={"required": _("Vælg en dato."), "invalid": _("Skriv en gyldig dato.")})  # fmt: skip
+    title = forms.CharField(label=_("Milepæl"), max_length=200, error_messages={"required": _("Beskriv milepælen.")})
+    due_on = forms.DateField(
+        label=_("Dato"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Vælg en dato."), "invalid": _("Skriv en gyldig dato.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

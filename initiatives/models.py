@@ -84,9 +84,18 @@ class Mantra(models.Model):
 
 
 LIST_FIELDS = (
-    "id", "title", "status", "outcome", "updated_at", "created_at", "start_date", "submitted_at",
-    "owning_unit__id", "owning_unit__name", "owning_unit__path",
-)  # fmt: skip
+    "id",
+    "title",
+    "status",
+    "outcome",
+    "updated_at",
+    "created_at",
+    "start_date",
+    "submitted_at",
+    "owning_unit__id",
+    "owning_unit__name",
+    "owning_unit__path",
+)
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -176,14 +185,20 @@ class Initiative(models.Model):
     decision_reason = models.TextField(_("begrundelse for afgørelse"), blank=True)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
     round = models.ForeignKey(
-        "Round", verbose_name=_("ansøgningsrunde"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="initiatives",
-    )  # fmt: skip
+        "Round",
+        verbose_name=_("ansøgningsrunde"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+    )
     status_report_interval_weeks = models.PositiveSmallIntegerField(
-        _("statusrapport hver N. uge"), null=True, blank=True,
+        _("statusrapport hver N. uge"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text=_("Tom: portalens standard."),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("opdateret"), auto_now=True)
     submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
@@ -480,13 +495,18 @@ class Round(models.Model):
         verbose_name = _("ansøgningsrunde")
         verbose_name_plural = _("ansøgningsrunder")
         constraints = [
-            models.CheckConstraint(condition=models.Q(application_deadline__gte=models.F("opens_on")),
-                                   name="round_deadline_after_opening"),
-            models.CheckConstraint(condition=models.Q(review_deadline__gte=models.F("application_deadline")),
-                                   name="round_review_after_deadline"),
-            models.CheckConstraint(condition=models.Q(committee_meeting_on__gte=models.F("review_deadline")),
-                                   name="round_meeting_after_review"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=models.Q(application_deadline__gte=models.F("opens_on")), name="round_deadline_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_deadline__gte=models.F("application_deadline")),
+                name="round_review_after_deadline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(committee_meeting_on__gte=models.F("review_deadline")),
+                name="round_meeting_after_review",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -525,14 +545,18 @@ def pejlemaerker_changed(sender, instance, action, reverse, pk_set, **kwargs) ->
     too, so a later save() of it does not write the old list back."""
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
-            ids = list(sender.objects.filter(initiative_id=instance.pk).order_by("pejlemaerke_id")
-                       .values_list("pejlemaerke_id", flat=True))  # fmt: skip
+            ids = list(
+                sender.objects.filter(initiative_id=instance.pk)
+                .order_by("pejlemaerke_id")
+                .values_list("pejlemaerke_id", flat=True)
+            )
             Initiative.objects.filter(pk=instance.pk).update(pejlemaerke_ids=ids)
             instance.pejlemaerke_ids = ids
         return
     if action == "pre_clear":  # a pejlemærke's clear(): note whose list it empties
-        instance._cleared_initiatives = list(sender.objects.filter(pejlemaerke_id=instance.pk)
-                                             .values_list("initiative_id", flat=True))  # fmt: skip
+        instance._cleared_initiatives = list(
+            sender.objects.filter(pejlemaerke_id=instance.pk).values_list("initiative_id", flat=True)
+        )
     elif action in ("post_add", "post_remove", "post_clear"):
         initiatives = pk_set if action != "post_clear" else instance.__dict__.pop("_cleared_initiatives", [])
         Initiative.objects.filter(pk__in=initiatives).pejlemaerke_ids_refresh()

@@ -55,20 +55,30 @@ INITIATIVE_FIELDS = (
     Field("forventet_effekt", _("tekst"), _("Forventet effekt for borgerne.")),
     Field("status", _("kode"), _("godkendt, i_gang, evaluering eller afsluttet.")),
     Field("status_tekst", _("tekst"), _("Status på dansk.")),
-    Field("udfald", _("kode"), _("skaleret, videreført_med_justering, stoppet – tom indtil prøvehandlingen er afsluttet.")),
+    Field(
+        "udfald", _("kode"), _("skaleret, videreført_med_justering, stoppet – tom indtil prøvehandlingen er afsluttet.")
+    ),
     Field("udfald_tekst", _("tekst"), _("Udfald på dansk.")),
     Field("enhed", _("tekst"), _("Ansvarlig organisatorisk enhed.")),
     Field("enhed_id", _("heltal"), _("Enhedens nummer (samme som i Atom-feedet pr. enhed).")),
-    Field("pejlemaerker", _("liste af tekst"), _("De pejlemærker, prøvehandlingen understøtter (CSV: adskilt af “ | ”).")),
+    Field(
+        "pejlemaerker", _("liste af tekst"), _("De pejlemærker, prøvehandlingen understøtter (CSV: adskilt af “ | ”).")
+    ),
     Field("mantraer", _("liste af tekst"), _("De mantraer, prøvehandlingen understøtter (CSV: adskilt af “ | ”).")),
-    Field("indikatorer", _("liste af objekter"), _("Indikatorer med navn, maaleenhed, udgangspunkt og maal "
-                                                "(CSV: “navn [enhed]: udgangspunkt → mål”, adskilt af “ | ”).")),
+    Field(
+        "indikatorer",
+        _("liste af objekter"),
+        _(
+            "Indikatorer med navn, maaleenhed, udgangspunkt og maal "
+            "(CSV: “navn [enhed]: udgangspunkt → mål”, adskilt af “ | ”)."
+        ),
+    ),
     Field("startdato", _("dato (ÅÅÅÅ-MM-DD)"), _("Planlagt start.")),
     Field("slutdato", _("dato (ÅÅÅÅ-MM-DD)"), _("Planlagt slut.")),
     Field("evalueringsdato", _("dato (ÅÅÅÅ-MM-DD)"), _("Planlagt evaluering.")),
     Field("afgjort", _("tidspunkt (ISO 8601)"), _("Hvornår ansøgningen blev godkendt.")),
     Field("opdateret", _("tidspunkt (ISO 8601)"), _("Seneste ændring.")),
-)  # fmt: skip
+)
 
 IDEA_FIELDS = (
     Field("id", _("heltal"), _("Idéens nummer i portalen.")),
@@ -82,7 +92,7 @@ IDEA_FIELDS = (
     Field("status_tekst", _("tekst"), _("Status på dansk.")),
     Field("proevehandling_url", _("tekst (URL)"), _("Prøvehandlingen, idéen er blevet til, når den er offentlig.")),
     Field("offentliggjort", _("tidspunkt (ISO 8601)"), _("Hvornår idéen blev offentliggjort.")),
-)  # fmt: skip
+)
 
 # A cell beginning with one of these is run as a formula by Excel, LibreOffice and Google
 # Sheets (tab and carriage return too: some strip them first and then see the formula).
@@ -117,9 +127,11 @@ def public_initiatives() -> Iterator[Initiative]:
     qs = (
         Initiative.objects.public()
         .select_related("owning_unit")
-        .prefetch_related("pejlemaerker", "mantras", Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk")))
+        .prefetch_related(
+            "pejlemaerker", "mantras", Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk"))
+        )
         .order_by("pk")
-    )  # fmt: skip
+    )
     return qs.iterator(chunk_size=CHUNK)
 
 
@@ -209,7 +221,7 @@ def json_chunks(kind: str, fields: Iterable[Field], records: Iterable[dict[str, 
             "version": SCHEMA_VERSION,
             "dokumentation": _absolute(reverse("openness:index")) + "#skema",
             "felter": [f.name for f in fields],
-        },  # fmt: skip
+        },
         "type": kind,
         "udgiver": "Slagelse Kommune",
         "dannet": timezone.localtime().isoformat(),
@@ -231,15 +243,19 @@ def _download(chunks: Iterator[str], *, content_type: str, filename: str) -> Str
 @require_http_methods(["GET"])
 def initiatives_csv(request):
     records = (initiative_record(i) for i in public_initiatives())
-    return _download(csv_lines(INITIATIVE_FIELDS, records), content_type="text/csv; charset=utf-8",
-                     filename="proevehandlinger.csv")  # fmt: skip
+    return _download(
+        csv_lines(INITIATIVE_FIELDS, records), content_type="text/csv; charset=utf-8", filename="proevehandlinger.csv"
+    )
 
 
 @require_http_methods(["GET"])
 def initiatives_json(request):
     records = (initiative_record(i) for i in public_initiatives())
-    return _download(json_chunks("prøvehandlinger", INITIATIVE_FIELDS, records),
-                     content_type="application/json", filename="proevehandlinger.json")  # fmt: skip
+    return _download(
+        json_chunks("prøvehandlinger", INITIATIVE_FIELDS, records),
+        content_type="application/json",
+        filename="proevehandlinger.json",
+    )
 
 
 @require_http_methods(["GET"])
@@ -251,8 +267,7 @@ def ideas_csv(request):
 @require_http_methods(["GET"])
 def ideas_json(request):
     records = (idea_record(i) for i in public_ideas())
-    return _download(json_chunks("idéer", IDEA_FIELDS, records), content_type="application/json",
-                     filename="ideer.json")  # fmt: skip
+    return _download(json_chunks("idéer", IDEA_FIELDS, records), content_type="application/json", filename="ideer.json")
 
 
 # --- iCalendar ------------------------------------------------------------------------
@@ -274,9 +289,14 @@ def round_calendar(rounds: Iterable[Round], *, stamp: dt.datetime, domain: str) 
     """All-day events (RFC 5545 §3.6.1: DTSTART;VALUE=DATE, DTEND the day after) for each
     round's opening, deadlines and committee meeting. UIDs are stable per round and date
     kind, so a moved deadline updates the calendar entry instead of adding one."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Slagelse Kommune//Prøvehandlingsportalen//DA",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text('Prøvehandlinger – ansøgningsrunder og udvalgsmøder')}"]  # fmt: skip
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Slagelse Kommune//Prøvehandlingsportalen//DA",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text('Prøvehandlinger – ansøgningsrunder og udvalgsmøder')}",
+    ]
     for round_ in rounds:
         url = _absolute(round_.get_absolute_url())
         for attr, key, label in ROUND_DATES:
@@ -314,8 +334,11 @@ def rounds_ical(request):
 
 @require_http_methods(["GET"])
 def opendata_page(request):
-    return render(request, "public/opendata.html", {"initiative_fields": INITIATIVE_FIELDS, "idea_fields": IDEA_FIELDS,
-                                                    "schema_version": SCHEMA_VERSION})  # fmt: skip
+    return render(
+        request,
+        "public/opendata.html",
+        {"initiative_fields": INITIATIVE_FIELDS, "idea_fields": IDEA_FIELDS, "schema_version": SCHEMA_VERSION},
+    )
 
 
 @require_http_methods(["GET"])

@@ -21,8 +21,15 @@ from initiatives.models import Milestone, Round, Status
 from slagelse_ou.models import User
 
 ROUND_FIELDS = ("title", "description", "opens_on", "application_deadline", "review_deadline", "committee_meeting_on")
-MILESTONE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED,
-                      Status.APPROVED, Status.RUNNING, Status.EVALUATION)  # fmt: skip
+MILESTONE_STATUSES = (
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.CHANGES_REQUESTED,
+    Status.APPROVED,
+    Status.RUNNING,
+    Status.EVALUATION,
+)
 
 
 def _require_coordinator(actor: User) -> None:
@@ -76,13 +83,19 @@ def milestone_add(*, initiative_id: int, actor: User, title: str, due_on: dt.dat
     initiative = _locked(initiative_id)
     _require_editor(initiative=initiative, actor=actor)
     if initiative.status not in MILESTONE_STATUSES:
-        raise DomainError(_("Der kan ikke tilføjes milepæle, når prøvehandlingen har status “%(status)s”.")
-                          % {"status": initiative.get_status_display()})  # fmt: skip
+        raise DomainError(
+            _("Der kan ikke tilføjes milepæle, når prøvehandlingen har status “%(status)s”.")
+            % {"status": initiative.get_status_display()}
+        )
     if not title.strip():
         raise DomainError(_("Beskriv milepælen."))
     milestone = Milestone.objects.create(initiative=initiative, title=title.strip(), due_on=due_on, created_by=actor)
-    _event(initiative=initiative, actor=actor, action="milestone_add",
-           data={"milestone": milestone.pk, "title": milestone.title, "due_on": due_on.isoformat()})  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="milestone_add",
+        data={"milestone": milestone.pk, "title": milestone.title, "due_on": due_on.isoformat()},
+    )
     return milestone
 
 
@@ -98,6 +111,10 @@ def milestone_complete(*, milestone_id: int, actor: User) -> Milestone:
     if milestone.done_at is None:
         milestone.done_at = timezone.now()
         milestone.save(update_fields=["done_at"])
-        _event(initiative=initiative, actor=actor, action="milestone_done",
-               data={"milestone": milestone.pk, "title": milestone.title})  # fmt: skip
+        _event(
+            initiative=initiative,
+            actor=actor,
+            action="milestone_done",
+            data={"milestone": milestone.pk, "title": milestone.title},
+        )
     return milestone

@@ -83,10 +83,17 @@ def search(qs: QuerySet, text: str, *, headline_of) -> QuerySet:
     return qs.filter(search_vector=query).annotate(
         rank=SearchRank(F("search_vector"), query),
         headline=SearchHeadline(
-            headline_of, query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP,
-            max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+            headline_of,
+            query,
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
         ),
-    )  # fmt: skip
+    )
 
 
 def highlight(value: str) -> SafeString:

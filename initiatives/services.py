@@ -42,18 +42,43 @@ from slagelse_ou.services import notifications_create
 OBJECT_PERMS = ("view_initiative", "change_initiative")
 
 INITIATIVE_FIELDS = (
-    "title", "summary", "problem", "idea", "hypothesis", "expected_effect", "owning_unit",
-    "resources", "start_date", "end_date", "evaluation_date", "risks",
-    "round", "status_report_interval_weeks", "target_group",
-)  # fmt: skip
+    "title",
+    "summary",
+    "problem",
+    "idea",
+    "hypothesis",
+    "expected_effect",
+    "owning_unit",
+    "resources",
+    "start_date",
+    "end_date",
+    "evaluation_date",
+    "risks",
+    "round",
+    "status_report_interval_weeks",
+    "target_group",
+)
 
 
-def _event(*, initiative: Initiative, actor: User | None, action: str, note: str = "",
-           from_status: str = "", to_status: str = "", data: dict | None = None) -> InitiativeEvent:  # fmt: skip
+def _event(
+    *,
+    initiative: Initiative,
+    actor: User | None,
+    action: str,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    data: dict | None = None,
+) -> InitiativeEvent:
     return InitiativeEvent.objects.create(
-        initiative=initiative, actor=actor, action=action, note=note,
-        from_status=from_status, to_status=to_status, data=data or {},
-    )  # fmt: skip
+        initiative=initiative,
+        actor=actor,
+        action=action,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+    )
 
 
 def _grant(*, initiative: Initiative, user: User) -> None:
@@ -87,11 +112,16 @@ def _replace_children(*, initiative: Initiative, model, rows: Iterable[dict[str,
 
 @transaction.atomic
 def initiative_create(
-    *, owner: User, data: dict[str, Any], pejlemaerker: Iterable[Pejlemaerke] = (),
-    mantras: Iterable[Mantra] = (), indicators: Iterable[dict] | None = None,
-    partners: Iterable[dict] | None = None, rule_challenges: Iterable[dict] | None = None,
+    *,
+    owner: User,
+    data: dict[str, Any],
+    pejlemaerker: Iterable[Pejlemaerke] = (),
+    mantras: Iterable[Mantra] = (),
+    indicators: Iterable[dict] | None = None,
+    partners: Iterable[dict] | None = None,
+    rule_challenges: Iterable[dict] | None = None,
     copied_from: Initiative | None = None,
-) -> Initiative:  # fmt: skip
+) -> Initiative:
     """Create a draft owned by `owner`; the owner gets object permissions to view and edit."""
     if not data.get("title"):
         raise IncompleteApplication([_("titel")])
@@ -106,24 +136,36 @@ def initiative_create(
     _replace_children(initiative=initiative, model=ExternalPartner, rows=partners)
     _replace_children(initiative=initiative, model=RuleChallenge, rows=rule_challenges)
     _grant(initiative=initiative, user=owner)
-    _event(initiative=initiative, actor=owner, action="create", to_status=Status.DRAFT,
-           data={"copied_from": copied_from.pk} if copied_from else None)  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=owner,
+        action="create",
+        to_status=Status.DRAFT,
+        data={"copied_from": copied_from.pk} if copied_from else None,
+    )
     return initiative
 
 
 @transaction.atomic
 def initiative_update(
-    *, initiative_id: int, actor: User, data: dict[str, Any],
-    pejlemaerker: Iterable[Pejlemaerke] | None = None, mantras: Iterable[Mantra] | None = None,
-    indicators: Iterable[dict] | None = None, partners: Iterable[dict] | None = None,
+    *,
+    initiative_id: int,
+    actor: User,
+    data: dict[str, Any],
+    pejlemaerker: Iterable[Pejlemaerke] | None = None,
+    mantras: Iterable[Mantra] | None = None,
+    indicators: Iterable[dict] | None = None,
+    partners: Iterable[dict] | None = None,
     rule_challenges: Iterable[dict] | None = None,
-) -> Initiative:  # fmt: skip
+) -> Initiative:
     """Save the application's content. Only the owner or team, only while editable."""
     initiative = _locked(initiative_id)
     _require_editor(initiative=initiative, actor=actor)
     if not initiative.is_editable:
-        raise ActionForbidden(_("Prøvehandlingen kan ikke redigeres, når den har status “%(status)s”.")
-                              % {"status": initiative.get_status_display()})  # fmt: skip
+        raise ActionForbidden(
+            _("Prøvehandlingen kan ikke redigeres, når den har status “%(status)s”.")
+            % {"status": initiative.get_status_display()}
+        )
     changed = [key for key in INITIATIVE_FIELDS if key in data and getattr(initiative, key) != data[key]]
     for key in changed:
         setattr(initiative, key, data[key])
@@ -157,9 +199,17 @@ def initiative_missing_fields(*, initiative: Initiative) -> list[str]:
     return missing
 
 
-def _transition(*, initiative_id: int, action: str, actor: User, note: str = "",
-                extra: dict[str, Any] | None = None, guard=None, authorise=None,
-                event_data: dict[str, Any] | None = None) -> Initiative:  # fmt: skip
+def _transition(
+    *,
+    initiative_id: int,
+    action: str,
+    actor: User,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+    guard=None,
+    authorise=None,
+    event_data: dict[str, Any] | None = None,
+) -> Initiative:
     # `authorise(initiative) -> bool` replaces the actor check of the TRANSITIONS table for
     # an actor acting in another capacity (the owning unit's manager sending back).
     spec = TRANSITIONS[action]
@@ -167,8 +217,9 @@ def _transition(*, initiative_id: int, action: str, actor: User, note: str = "",
         initiative = _locked(initiative_id)
         kinds = actor_kinds(initiative=initiative, user=actor)
         if not (authorise(initiative) if authorise else kinds & set(spec.actors)):
-            raise ActionForbidden(_("Du har ikke adgang til at udføre handlingen “%(action)s”.")
-                                  % {"action": spec.label})  # fmt: skip
+            raise ActionForbidden(
+                _("Du har ikke adgang til at udføre handlingen “%(action)s”.") % {"action": spec.label}
+            )
         # After the actor check: a double click by someone allowed to act repeats nothing, but
         # someone who may not act is refused even when the status is already the target.
         if initiative.status == spec.target:
@@ -186,8 +237,15 @@ def _transition(*, initiative_id: int, action: str, actor: User, note: str = "",
             setattr(initiative, key, value)
             update_fields.append(key)
         initiative.save(update_fields=update_fields)
-        _event(initiative=initiative, actor=actor, action=action, note=note,
-               from_status=from_status, to_status=spec.target, data=event_data)  # fmt: skip
+        _event(
+            initiative=initiative,
+            actor=actor,
+            action=action,
+            note=note,
+            from_status=from_status,
+            to_status=spec.target,
+            data=event_data,
+        )
         _notify_transition(initiative=initiative, actor=actor, action=action, note=note)
     return initiative
 
@@ -222,14 +280,27 @@ def _check_intake(initiative: Initiative) -> None:
         if not settings.CONTINUOUS_INTAKE:
             raise SubmissionClosed(_("Vælg den ansøgningsrunde, du søger i – der er ikke løbende optag."))
         return
-    names = {"round": round_.title, "opens": formats.date_format(round_.opens_on, "j. F Y"),
-             "deadline": formats.date_format(round_.application_deadline, "j. F Y")}  # fmt: skip
+    names = {
+        "round": round_.title,
+        "opens": formats.date_format(round_.opens_on, "j. F Y"),
+        "deadline": formats.date_format(round_.application_deadline, "j. F Y"),
+    }
     if today < round_.opens_on:
-        raise SubmissionClosed(_("Ansøgningsrunden “%(round)s” åbner først %(opens)s. Din kladde er gemt, "
-                                 "og du kan indsende den, når runden er åben.") % names)  # fmt: skip
+        raise SubmissionClosed(
+            _(
+                "Ansøgningsrunden “%(round)s” åbner først %(opens)s. Din kladde er gemt, "
+                "og du kan indsende den, når runden er åben."
+            )
+            % names
+        )
     if today > round_.application_deadline:
-        raise SubmissionClosed(_("Ansøgningsfristen for “%(round)s” var %(deadline)s, så ansøgningen kan ikke "
-                                 "længere indsendes i den runde. Din kladde er gemt – vælg en anden runde.") % names)  # fmt: skip
+        raise SubmissionClosed(
+            _(
+                "Ansøgningsfristen for “%(round)s” var %(deadline)s, så ansøgningen kan ikke "
+                "længere indsendes i den runde. Din kladde er gemt – vælg en anden runde."
+            )
+            % names
+        )
 
 
 def initiative_submit(*, initiative_id: int, actor: User, note: str = "") -> Initiative:
@@ -239,24 +310,32 @@ def initiative_submit(*, initiative_id: int, actor: User, note: str = "") -> Ini
         if missing:
             raise IncompleteApplication(missing)
 
-    return _transition(initiative_id=initiative_id, action="submit", actor=actor, note=note, guard=complete,
-                       extra={"submitted_at": timezone.now()})  # fmt: skip
+    return _transition(
+        initiative_id=initiative_id,
+        action="submit",
+        actor=actor,
+        note=note,
+        guard=complete,
+        extra={"submitted_at": timezone.now()},
+    )
 
 
 def initiative_start_review(*, initiative_id: int, actor: User, note: str = "") -> Initiative:
     return _transition(initiative_id=initiative_id, action="start_review", actor=actor, note=note)
 
 
-def initiative_decide(*, initiative_id: int, actor: User, action: str, note: str,
-                      event_data: dict[str, Any] | None = None) -> Initiative:  # fmt: skip
+def initiative_decide(
+    *, initiative_id: int, actor: User, action: str, note: str, event_data: dict[str, Any] | None = None
+) -> Initiative:
     """The lifecycle half of a decision: approve, reject or request_changes. Called by
     `criteria.services.decision_record`, which first records the decision with its reasons
     per principle and closes the review round, and afterwards fixes the trial agreement."""
     if action not in ("approve", "reject", "request_changes"):
         raise ValueError(action)
     extra = {"decided_at": timezone.now(), "decision_reason": note} if action != "request_changes" else None
-    return _transition(initiative_id=initiative_id, action=action, actor=actor, note=note, extra=extra,
-                       event_data=event_data)  # fmt: skip
+    return _transition(
+        initiative_id=initiative_id, action=action, actor=actor, note=note, extra=extra, event_data=event_data
+    )
 
 
 def _decide_directly(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
@@ -288,11 +367,18 @@ def initiative_manager_send_back(*, initiative_id: int, actor: User, note: str) 
 
     def submitted_only(initiative: Initiative) -> None:
         if initiative.status != Status.SUBMITTED:
-            raise TransitionNotAllowed(current_label=initiative.get_status_display(),
-                                       action_label=str(TRANSITIONS["request_changes"].label))  # fmt: skip
+            raise TransitionNotAllowed(
+                current_label=initiative.get_status_display(), action_label=str(TRANSITIONS["request_changes"].label)
+            )
 
-    return _transition(initiative_id=initiative_id, action="request_changes", actor=actor, note=note,
-                       guard=submitted_only, authorise=lambda initiative: can_endorse(actor, initiative))  # fmt: skip
+    return _transition(
+        initiative_id=initiative_id,
+        action="request_changes",
+        actor=actor,
+        note=note,
+        guard=submitted_only,
+        authorise=lambda initiative: can_endorse(actor, initiative),
+    )
 
 
 def initiative_start(*, initiative_id: int, actor: User, note: str = "") -> Initiative:
@@ -306,8 +392,9 @@ def initiative_begin_evaluation(*, initiative_id: int, actor: User, note: str = 
 def initiative_conclude(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
     if outcome not in Outcome.values:
         raise ActionForbidden(_("Vælg et udfald: skaleret, videreført med justering eller stoppet."))
-    return _transition(initiative_id=initiative_id, action="conclude", actor=actor, note=note,
-                       extra={"outcome": outcome})  # fmt: skip
+    return _transition(
+        initiative_id=initiative_id, action="conclude", actor=actor, note=note, extra={"outcome": outcome}
+    )
 
 
 def initiative_withdraw(*, initiative_id: int, actor: User, note: str) -> Initiative:
@@ -362,8 +449,13 @@ def team_member_remove(*, initiative_id: int, actor: User, member_id: int) -> No
 def attachment_add(*, initiative_id: int, actor: User, upload, content_type: str) -> Attachment:
     initiative = _locked(initiative_id)
     _require_editor(initiative=initiative, actor=actor)
-    attachment = Attachment(initiative=initiative, original_name=upload.name[:255], content_type=content_type,
-                            size=upload.size, uploaded_by=actor)  # fmt: skip
+    attachment = Attachment(
+        initiative=initiative,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     _event(

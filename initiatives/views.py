@@ -65,8 +65,9 @@ def _list_template(request, template: str) -> str:
 def public_list(request):
     form = FilterForm(request.GET or None, statuses=[(s, Status(s).label) for s in PUBLIC_STATUSES])
     page = _page(request, initiative_public_list(filters=form.to_filters()), few=sorted_after_filtering)
-    return render(request, _list_template(request, "initiatives/initiative_public_list.html"),
-                  {"form": form, "page": page})  # fmt: skip
+    return render(
+        request, _list_template(request, "initiatives/initiative_public_list.html"), {"form": form, "page": page}
+    )
 
 
 @login_required
@@ -75,10 +76,12 @@ def staff_list(request):
     if not request.user.is_staff_member:
         raise PermissionDenied
     form = FilterForm(request.GET or None)
-    page = _page(request, initiative_list_for_user(user=request.user, filters=form.to_filters()),
-                 few=sorted_after_filtering)  # fmt: skip
-    return render(request, _list_template(request, "initiatives/initiative_staff_list.html"),
-                  {"form": form, "page": page})  # fmt: skip
+    page = _page(
+        request, initiative_list_for_user(user=request.user, filters=form.to_filters()), few=sorted_after_filtering
+    )
+    return render(
+        request, _list_template(request, "initiatives/initiative_staff_list.html"), {"form": form, "page": page}
+    )
 
 
 @login_required
@@ -88,8 +91,17 @@ def mine(request):
     return render(request, "initiatives/initiative_mine.html", {"page": page})
 
 
-def _render_detail(request, pk: int, *, transition_form=None, failed_action: str = "", team_form=None,
-                   attachment_form=None, status: int = 200, initiative=None):  # fmt: skip
+def _render_detail(
+    request,
+    pk: int,
+    *,
+    transition_form=None,
+    failed_action: str = "",
+    team_form=None,
+    attachment_form=None,
+    status: int = 200,
+    initiative=None,
+):
     initiative = initiative or initiative_detail(pk=pk)
     private = can_view_private(request.user, initiative)
     editable = can_edit(request.user, initiative)
@@ -147,11 +159,21 @@ def _save(request, form, formsets, initiative=None):
     children = {prefix: formset_rows(fs) for prefix, fs in formsets.items()}
     try:
         if initiative is None:
-            return services.initiative_create(owner=request.user, data=data, pejlemaerker=form.cleaned_data["pejlemaerker"],
-                                              mantras=form.cleaned_data["mantras"], **children)  # fmt: skip
-        return services.initiative_update(initiative_id=initiative.pk, actor=request.user, data=data,
-                                          pejlemaerker=form.cleaned_data["pejlemaerker"],
-                                          mantras=form.cleaned_data["mantras"], **children)  # fmt: skip
+            return services.initiative_create(
+                owner=request.user,
+                data=data,
+                pejlemaerker=form.cleaned_data["pejlemaerker"],
+                mantras=form.cleaned_data["mantras"],
+                **children,
+            )
+        return services.initiative_update(
+            initiative_id=initiative.pk,
+            actor=request.user,
+            data=data,
+            pejlemaerker=form.cleaned_data["pejlemaerker"],
+            mantras=form.cleaned_data["mantras"],
+            **children,
+        )
     except DomainError as error:
         form.add_error(None, error.message)
         return None
@@ -180,8 +202,7 @@ def initiative_create_view(request):
         raise PermissionDenied
     # ?runde=<id>: "Søg i denne runde" on a round's page preselects the round.
     initial = {"owning_unit": request.user.unit_id, "round": request.GET.get("runde")}
-    form = InitiativeForm(request.POST or None, initial=initial,
-                          validate_url=reverse("initiatives:validate"))  # fmt: skip
+    form = InitiativeForm(request.POST or None, initial=initial, validate_url=reverse("initiatives:validate"))
     formsets = _bind_formsets(request)
     if request.method == "POST" and "add_row" not in request.POST:
         if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
@@ -196,8 +217,11 @@ def initiative_create_view(request):
 def initiative_edit_view(request, pk: int):
     initiative = get_initiative_for_editor(request.user, pk)
     if not initiative.is_editable:
-        messages.error(request, _("Prøvehandlingen kan ikke redigeres, når den har status “%(status)s”.")
-                       % {"status": initiative.get_status_display()})  # fmt: skip
+        messages.error(
+            request,
+            _("Prøvehandlingen kan ikke redigeres, når den har status “%(status)s”.")
+            % {"status": initiative.get_status_display()},
+        )
         return redirect(initiative)
     form = InitiativeForm(request.POST or None, instance=initiative, validate_url=reverse("initiatives:validate"))
     formsets = _bind_formsets(request, initiative)
@@ -257,8 +281,9 @@ def team_add_view(request, pk: int):
     form = TeamMemberForm(request.POST, initiative=initiative)
     if form.is_valid():
         try:
-            services.team_member_add(initiative_id=pk, actor=request.user, user=form.cleaned_data["user"],
-                                     role=form.cleaned_data["role"])  # fmt: skip
+            services.team_member_add(
+                initiative_id=pk, actor=request.user, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+            )
         except DomainError as error:
             form.add_error(None, error.message)
     if form.errors:
@@ -281,10 +306,16 @@ def team_matches_view(request, pk: int):
 
 def _team_partial(request, pk, form):
     initiative = initiative_detail(pk=pk)
-    return render(request, "initiatives/initiative_detail.html#team", {
-        "initiative": initiative, "private": True, "editable": True,
-        "team_form": form or TeamMemberForm(initiative=initiative),
-    })  # fmt: skip
+    return render(
+        request,
+        "initiatives/initiative_detail.html#team",
+        {
+            "initiative": initiative,
+            "private": True,
+            "editable": True,
+            "team_form": form or TeamMemberForm(initiative=initiative),
+        },
+    )
 
 
 @login_required
@@ -307,8 +338,9 @@ def attachment_upload_view(request, pk: int):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, pk, attachment_form=form)
-    services.attachment_add(initiative_id=pk, actor=request.user, upload=form.cleaned_data["file"],
-                            content_type=form.content_type)  # fmt: skip
+    services.attachment_add(
+        initiative_id=pk, actor=request.user, upload=form.cleaned_data["file"], content_type=form.content_type
+    )
     messages.success(request, _("Bilaget er gemt."))
     return redirect("initiatives:detail", pk=pk)
 
@@ -320,8 +352,12 @@ def attachment_download_view(request, attachment_id: int):
     initiative = get_initiative_for_user(request.user, attachment.initiative_id)
     if not can_view_private(request.user, initiative):
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)  # fmt: skip
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -67,8 +67,7 @@ def milestone_list(request, pk: int):
             else:
                 messages.success(request, _("Milepælen er tilføjet."))
                 return redirect("rounds:milestones", pk=pk)
-    context = {"initiative": initiative, "milestones": initiative.milestones.all(), "form": form,
-               "editable": editable}  # fmt: skip
+    context = {"initiative": initiative, "milestones": initiative.milestones.all(), "form": form, "editable": editable}
     return render(request, "rounds/milestone_list.html", context)
 
 

@@ -33,27 +33,65 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("submit", (Status.DRAFT, Status.CHANGES_REQUESTED), Status.SUBMITTED, (EDITOR,),
-                   _("Indsend"), button_class="button-primary"),
-        Transition("start_review", (Status.SUBMITTED,), Status.IN_REVIEW, (COORDINATOR,),
-                   _("Start bedømmelse")),
-        Transition("request_changes", (Status.SUBMITTED, Status.IN_REVIEW), Status.CHANGES_REQUESTED,
-                   (COORDINATOR,), _("Send tilbage til ansøger"), needs_note=True),
-        Transition("approve", (Status.SUBMITTED, Status.IN_REVIEW), Status.APPROVED, (COORDINATOR,),
-                   _("Godkend"), needs_note=True, button_class="button-primary"),
-        Transition("reject", (Status.SUBMITTED, Status.IN_REVIEW), Status.REJECTED, (COORDINATOR,),
-                   _("Afvis"), needs_note=True),
-        Transition("start", (Status.APPROVED,), Status.RUNNING, (EDITOR, COORDINATOR),
-                   _("Start prøvehandlingen"), button_class="button-primary"),
-        Transition("begin_evaluation", (Status.RUNNING,), Status.EVALUATION, (EDITOR, COORDINATOR),
-                   _("Gå til evaluering")),
-        Transition("conclude", (Status.EVALUATION,), Status.CONCLUDED, (COORDINATOR,),
-                   _("Afslut"), needs_note=True, button_class="button-primary"),
-        Transition("withdraw",
-                   (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED),
-                   Status.WITHDRAWN, (OWNER,), _("Træk tilbage"), needs_note=True),
+        Transition(
+            "submit",
+            (Status.DRAFT, Status.CHANGES_REQUESTED),
+            Status.SUBMITTED,
+            (EDITOR,),
+            _("Indsend"),
+            button_class="button-primary",
+        ),
+        Transition("start_review", (Status.SUBMITTED,), Status.IN_REVIEW, (COORDINATOR,), _("Start bedømmelse")),
+        Transition(
+            "request_changes",
+            (Status.SUBMITTED, Status.IN_REVIEW),
+            Status.CHANGES_REQUESTED,
+            (COORDINATOR,),
+            _("Send tilbage til ansøger"),
+            needs_note=True,
+        ),
+        Transition(
+            "approve",
+            (Status.SUBMITTED, Status.IN_REVIEW),
+            Status.APPROVED,
+            (COORDINATOR,),
+            _("Godkend"),
+            needs_note=True,
+            button_class="button-primary",
+        ),
+        Transition(
+            "reject", (Status.SUBMITTED, Status.IN_REVIEW), Status.REJECTED, (COORDINATOR,), _("Afvis"), needs_note=True
+        ),
+        Transition(
+            "start",
+            (Status.APPROVED,),
+            Status.RUNNING,
+            (EDITOR, COORDINATOR),
+            _("Start prøvehandlingen"),
+            button_class="button-primary",
+        ),
+        Transition(
+            "begin_evaluation", (Status.RUNNING,), Status.EVALUATION, (EDITOR, COORDINATOR), _("Gå til evaluering")
+        ),
+        Transition(
+            "conclude",
+            (Status.EVALUATION,),
+            Status.CONCLUDED,
+            (COORDINATOR,),
+            _("Afslut"),
+            needs_note=True,
+            button_class="button-primary",
+        ),
+        Transition(
+            "withdraw",
+            (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED),
+            Status.WITHDRAWN,
+            (OWNER,),
+            _("Træk tilbage"),
+            needs_note=True,
+        ),
     ]
-}  # fmt: skip
+}
 
 
 def actor_kinds(*, initiative, user) -> set[str]:

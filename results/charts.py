@@ -76,8 +76,15 @@ def _open_svg(chart_id: str, width: int, height: int, title: str, desc: str) -> 
     ]
 
 
-def bar_chart(*, chart_id: str, title: str, rows: Sequence[tuple[str, int | Decimal]], value_label: str = "",
-              first_column: str = "", width: int = 560) -> Chart:  # fmt: skip
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    rows: Sequence[tuple[str, int | Decimal]],
+    value_label: str = "",
+    first_column: str = "",
+    width: int = 560,
+) -> Chart:
     """Horizontal bars, one per row, the value written at the end of each bar."""
     value_label = value_label or _("Antal")
     chart_rows = [ChartRow(label=str(label), value=value) for label, value in rows]
@@ -98,12 +105,27 @@ def bar_chart(*, chart_id: str, title: str, rows: Sequence[tuple[str, int | Deci
         parts.append(f'<text x="{label_width}" y="{top + 14}" fill="{MUTED}">{escape(_("Ingen data"))}</text>')
     parts.append(f'<line x1="{label_width}" y1="0" x2="{label_width}" y2="{height}" stroke="{GRID}"/>')
     parts.append("</g></svg>")
-    return Chart(chart_id=chart_id, title=title, value_label=value_label, rows=chart_rows,
-                 svg=mark_safe("".join(parts)), first_column=first_column or _("Kategori"))  # fmt: skip
+    return Chart(
+        chart_id=chart_id,
+        title=title,
+        value_label=value_label,
+        rows=chart_rows,
+        svg=mark_safe("".join(parts)),
+        first_column=first_column or _("Kategori"),
+    )
 
 
-def line_chart(*, chart_id: str, title: str, points: Sequence[tuple[dt.date, Decimal]], baseline: Decimal,
-               target: Decimal, unit: str = "", width: int = 560, height: int = 220) -> Chart:  # fmt: skip
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    points: Sequence[tuple[dt.date, Decimal]],
+    baseline: Decimal,
+    target: Decimal,
+    unit: str = "",
+    width: int = 560,
+    height: int = 220,
+) -> Chart:
     """One indicator over time: the measurements as a line with dots, the baseline as a grey
     dashed line and the target as a green dashed line, both labelled in words."""
     points = sorted(points)
@@ -130,19 +152,24 @@ def line_chart(*, chart_id: str, title: str, points: Sequence[tuple[dt.date, Dec
     unit_suffix = f" {unit}" if unit else ""
     described = "; ".join(f"{formats.date_format(d, 'j. F Y')}: {number(v)}{unit_suffix}" for d, v in points)
     desc = _("Udgangspunkt %(baseline)s, mål %(target)s. Målinger: %(points)s") % {
-        "baseline": number(baseline) + unit_suffix, "target": number(target) + unit_suffix,
+        "baseline": number(baseline) + unit_suffix,
+        "target": number(target) + unit_suffix,
         "points": described or _("ingen endnu"),
-    }  # fmt: skip
+    }
     parts = _open_svg(chart_id, width, height, title, desc)
     parts.append(f'<g {FONT} font-size="11" fill="#1a1a1a">')
     parts.append(f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="{GRID}"/>')
     for value, colour, word in ((baseline, MUTED, _("Udgangspunkt")), (target, TARGET, _("Mål"))):
         y = y_of(value)
-        parts.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="{colour}" '
-                     f'stroke-width="1.5" stroke-dasharray="6 4"/>')  # fmt: skip
+        parts.append(
+            f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="{colour}" '
+            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
         # Inside the plot, right-aligned just above the line: never clipped at the edge.
-        parts.append(f'<text x="{left + plot_w - 4}" y="{y - 4}" text-anchor="end" fill="{colour}">'
-                     f'{escape(word)} {escape(number(value))}</text>')  # fmt: skip
+        parts.append(
+            f'<text x="{left + plot_w - 4}" y="{y - 4}" text-anchor="end" fill="{colour}">'
+            f"{escape(word)} {escape(number(value))}</text>"
+        )
     for value in (high - pad, low + pad):
         parts.append(
             f'<text x="{left - 6}" y="{y_of(value) + 4}" text-anchor="end">{escape(number(round(value, 2)))}</text>'
@@ -154,11 +181,19 @@ def line_chart(*, chart_id: str, title: str, points: Sequence[tuple[dt.date, Dec
             parts.append(f'<circle cx="{x_of(d)}" cy="{y_of(v)}" r="3.5" fill="{BAR}"/>')
         parts.append(f'<text x="{left}" y="{height - 10}">{escape(formats.date_format(first, "j. b Y"))}</text>')
         if len(points) > 1:
-            parts.append(f'<text x="{left + plot_w}" y="{height - 10}" text-anchor="end">'
-                         f'{escape(formats.date_format(last, "j. b Y"))}</text>')  # fmt: skip
+            parts.append(
+                f'<text x="{left + plot_w}" y="{height - 10}" text-anchor="end">'
+                f"{escape(formats.date_format(last, 'j. b Y'))}</text>"
+            )
     else:
         parts.append(f'<text x="{left + 8}" y="{top + 18}" fill="{MUTED}">{escape(_("Ingen målinger endnu"))}</text>')
     parts.append("</g></svg>")
     rows = [ChartRow(label=formats.date_format(d, "j. F Y"), value=v) for d, v in points]
-    return Chart(chart_id=chart_id, title=title, value_label=unit or _("Værdi"), rows=rows,
-                 svg=mark_safe("".join(parts)), first_column=_("Dato"))  # fmt: skip
+    return Chart(
+        chart_id=chart_id,
+        title=title,
+        value_label=unit or _("Værdi"),
+        rows=rows,
+        svg=mark_safe("".join(parts)),
+        first_column=_("Dato"),
+    )

@@ -20,22 +20,36 @@ DECIMAL_ERRORS = {"invalid": _("Skriv et tal, fx 12 eller 12,5.")}
 
 def _decimal(label: str, help_text: str = "") -> forms.DecimalField:
     # localize=True: Danish readers write 12,5; the field accepts the comma.
-    return forms.DecimalField(label=label, required=False, max_digits=14, decimal_places=2, localize=True,
-                              help_text=help_text, error_messages=DECIMAL_ERRORS,
-                              widget=forms.TextInput(attrs={"class": "form-input input-width-s", "inputmode": "decimal"}))  # fmt: skip
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        help_text=help_text,
+        error_messages=DECIMAL_ERRORS,
+        widget=forms.TextInput(attrs={"class": "form-input input-width-s", "inputmode": "decimal"}),
+    )
 
 
 class StatusReportForm(DkfdsMixin, forms.Form):
-    reported_on = forms.DateField(label=_("Målingerne er opgjort pr."), widget=DATE_WIDGET,
-                                  error_messages={"required": _("Skriv datoen for målingerne."),
-                                                  "invalid": _("Skriv en gyldig dato.")})  # fmt: skip
-    narrative = forms.CharField(label=_("Hvad er der sket siden sidst?"), widget=forms.Textarea(attrs=TEXTAREA),
-                                error_messages={"required": _("Fortæl kort, hvad der er sket siden sidst.")})  # fmt: skip
+    reported_on = forms.DateField(
+        label=_("Målingerne er opgjort pr."),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Skriv datoen for målingerne."), "invalid": _("Skriv en gyldig dato.")},
+    )
+    narrative = forms.CharField(
+        label=_("Hvad er der sket siden sidst?"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": _("Fortæl kort, hvad der er sket siden sidst.")},
+    )
     obstacles = forms.CharField(label=_("Forhindringer"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     help_needed = forms.CharField(
-        label=_("Hvad har I brug for hjælp til?"), required=False, widget=forms.Textarea(attrs=TEXTAREA),
+        label=_("Hvad har I brug for hjælp til?"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Sekretariatet får besked, hvis I skriver noget her."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,20 +78,26 @@ class StatusReportForm(DkfdsMixin, forms.Form):
 
 
 class EvaluationForm(DkfdsMixin, forms.Form):
-    effect_summary = forms.CharField(label=_("Hvilken effekt fik borgerne?"), required=False,
-                                     widget=forms.Textarea(attrs=TEXTAREA))  # fmt: skip
+    effect_summary = forms.CharField(
+        label=_("Hvilken effekt fik borgerne?"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
     what_worked = forms.CharField(label=_("Hvad virkede?"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     what_did_not = forms.CharField(label=_("Hvad virkede ikke?"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
-    advice = forms.CharField(label=_("Råd til andre, der vil prøve noget lignende"), required=False,
-                             widget=forms.Textarea(attrs=TEXTAREA))  # fmt: skip
-    recommended_outcome = forms.ChoiceField(label=_("Hvad anbefaler I?"), required=False, widget=forms.RadioSelect,
-                                            choices=Outcome.choices)  # fmt: skip
-    reason = forms.CharField(label=_("Begrundelse for anbefalingen"), required=False,
-                             widget=forms.Textarea(attrs=TEXTAREA))  # fmt: skip
+    advice = forms.CharField(
+        label=_("Råd til andre, der vil prøve noget lignende"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    recommended_outcome = forms.ChoiceField(
+        label=_("Hvad anbefaler I?"), required=False, widget=forms.RadioSelect, choices=Outcome.choices
+    )
+    reason = forms.CharField(
+        label=_("Begrundelse for anbefalingen"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
     follow_up = forms.CharField(
-        label=_("Opfølgning"), required=False, widget=forms.Textarea(attrs=TEXTAREA),
+        label=_("Opfølgning"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Ved skalering eller justering: planen for det videre forløb. Ved stop: en afsluttende note."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, results=(), rules=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,18 +110,23 @@ class EvaluationForm(DkfdsMixin, forms.Form):
                 % {"baseline": number(row.baseline), "target": number(row.target)},
             )
             self.fields[f"effekt_{row.order}_kommentar"] = forms.CharField(
-                label=_("Kommentar til %(name)s") % {"name": row.name}, required=False,
+                label=_("Kommentar til %(name)s") % {"name": row.name},
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
-            )  # fmt: skip
+            )
         for rule in self.rules:
             self.fields[f"regel_{rule.pk}"] = forms.ChoiceField(
-                label=_("Dispensationen fra “%(rule)s”") % {"rule": rule.rule}, required=False,
-                widget=forms.RadioSelect, choices=ExemptionAnswer.Answer.choices,
-            )  # fmt: skip
+                label=_("Dispensationen fra “%(rule)s”") % {"rule": rule.rule},
+                required=False,
+                widget=forms.RadioSelect,
+                choices=ExemptionAnswer.Answer.choices,
+            )
             self.fields[f"regel_{rule.pk}_til"] = forms.DateField(
-                label=_("Forlænges til"), required=False, widget=DATE_WIDGET,
+                label=_("Forlænges til"),
+                required=False,
+                widget=DATE_WIDGET,
                 error_messages={"invalid": _("Skriv en gyldig dato.")},
-            )  # fmt: skip
+            )
             self.fields[f"regel_{rule.pk}_note"] = forms.CharField(
                 label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"})
             )
@@ -113,8 +138,11 @@ class EvaluationForm(DkfdsMixin, forms.Form):
 
     @property
     def rule_fields(self):
-        return [(rule, self[f"regel_{r}"], self[f"regel_{r}_til"], self[f"regel_{r}_note"])
-                for rule in self.rules for r in [rule.pk]]  # fmt: skip
+        return [
+            (rule, self[f"regel_{r}"], self[f"regel_{r}_til"], self[f"regel_{r}_note"])
+            for rule in self.rules
+            for r in [rule.pk]
+        ]
 
     def clean(self):
         data = super().clean()
@@ -124,31 +152,57 @@ class EvaluationForm(DkfdsMixin, forms.Form):
         return data
 
     def evaluation_data(self) -> dict:
-        return {key: self.cleaned_data.get(key, "") for key in
-                ("effect_summary", "what_worked", "what_did_not", "advice", "recommended_outcome", "reason", "follow_up")}  # fmt: skip
+        return {
+            key: self.cleaned_data.get(key, "")
+            for key in (
+                "effect_summary",
+                "what_worked",
+                "what_did_not",
+                "advice",
+                "recommended_outcome",
+                "reason",
+                "follow_up",
+            )
+        }
 
     def indicator_results(self) -> dict:
-        return {row.order: (self.cleaned_data.get(f"effekt_{row.order}"),
-                            self.cleaned_data.get(f"effekt_{row.order}_kommentar", "")) for row in self.results}  # fmt: skip
+        return {
+            row.order: (
+                self.cleaned_data.get(f"effekt_{row.order}"),
+                self.cleaned_data.get(f"effekt_{row.order}_kommentar", ""),
+            )
+            for row in self.results
+        }
 
     def exemption_answers(self) -> dict:
         answers = {}
         for rule in self.rules:
             answer = self.cleaned_data.get(f"regel_{rule.pk}")
             if answer:
-                answers[rule.pk] = {"answer": answer, "extended_until": self.cleaned_data.get(f"regel_{rule.pk}_til"),
-                                    "note": self.cleaned_data.get(f"regel_{rule.pk}_note", "")}  # fmt: skip
+                answers[rule.pk] = {
+                    "answer": answer,
+                    "extended_until": self.cleaned_data.get(f"regel_{rule.pk}_til"),
+                    "note": self.cleaned_data.get(f"regel_{rule.pk}_note", ""),
+                }
         return answers
 
 
 class ExemptionAnswerForm(DkfdsMixin, forms.Form):
-    answer = forms.ChoiceField(label=_("Svar"), choices=ExemptionAnswer.Answer.choices, widget=forms.RadioSelect,
-                               error_messages={"required": _("Vælg om dispensationen skal gøres permanent, forlænges "
-                                                             "eller ophøre.")})  # fmt: skip
-    extended_until = forms.DateField(label=_("Forlænges til"), required=False, widget=DATE_WIDGET,
-                                     error_messages={"invalid": _("Skriv en gyldig dato.")})  # fmt: skip
-    note = forms.CharField(label=_("Bemærkning"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}))  # fmt: skip
+    answer = forms.ChoiceField(
+        label=_("Svar"),
+        choices=ExemptionAnswer.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg om dispensationen skal gøres permanent, forlænges eller ophøre.")},
+    )
+    extended_until = forms.DateField(
+        label=_("Forlænges til"),
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages={"invalid": _("Skriv en gyldig dato.")},
+    )
+    note = forms.CharField(
+        label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -158,11 +212,17 @@ class ExemptionAnswerForm(DkfdsMixin, forms.Form):
 
 
 class ConcludeForm(DkfdsMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Udfald"), choices=Outcome.choices, widget=forms.RadioSelect,
-                                error_messages={"required": _("Vælg et udfald: skaleret, videreført med justering "
-                                                              "eller stoppet.")})  # fmt: skip
-    note = forms.CharField(label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
-                           error_messages={"required": _("Skriv en begrundelse.")})  # fmt: skip
+    outcome = forms.ChoiceField(
+        label=_("Udfald"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg et udfald: skaleret, videreført med justering eller stoppet.")},
+    )
+    note = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
+        error_messages={"required": _("Skriv en begrundelse.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,14 +231,29 @@ class ConcludeForm(DkfdsMixin, forms.Form):
 
 class KnowledgeFilterForm(forms.Form):
     q = forms.CharField(label=_("Søg i erfaringerne"), required=False, max_length=200)
-    udfald = forms.ChoiceField(label=_("Udfald"), required=False, widget=FastSelect,
-                               choices=[("", _("Alle udfald")), *Outcome.choices])  # fmt: skip
-    pejlemaerke = forms.ModelChoiceField(label=_("Pejlemærke"), required=False, queryset=Pejlemaerke.objects.all(),
-                                         empty_label=_("Alle pejlemærker"), widget=FastSelect)  # fmt: skip
-    enhed = forms.ModelChoiceField(label=_("Enhed"), required=False, queryset=OrgUnit.objects.all(),
-                                   empty_label=_("Alle enheder"), widget=FastSelect)  # fmt: skip
-    maalgruppe = forms.ChoiceField(label=_("Målgruppe"), required=False, widget=FastSelect,
-                                   choices=[("", _("Alle målgrupper")), *TargetGroup.choices])  # fmt: skip
+    udfald = forms.ChoiceField(
+        label=_("Udfald"), required=False, widget=FastSelect, choices=[("", _("Alle udfald")), *Outcome.choices]
+    )
+    pejlemaerke = forms.ModelChoiceField(
+        label=_("Pejlemærke"),
+        required=False,
+        queryset=Pejlemaerke.objects.all(),
+        empty_label=_("Alle pejlemærker"),
+        widget=FastSelect,
+    )
+    enhed = forms.ModelChoiceField(
+        label=_("Enhed"),
+        required=False,
+        queryset=OrgUnit.objects.all(),
+        empty_label=_("Alle enheder"),
+        widget=FastSelect,
+    )
+    maalgruppe = forms.ChoiceField(
+        label=_("Målgruppe"),
+        required=False,
+        widget=FastSelect,
+        choices=[("", _("Alle målgrupper")), *TargetGroup.choices],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,17 +268,21 @@ class KnowledgeFilterForm(forms.Form):
             return KnowledgeFilters()
         data = self.cleaned_data
         return KnowledgeFilters(
-            q=(data.get("q") or "").strip(), outcome=data.get("udfald") or "",
+            q=(data.get("q") or "").strip(),
+            outcome=data.get("udfald") or "",
             unit=data["enhed"].pk if data.get("enhed") else None,
             pejlemaerke=data["pejlemaerke"].pk if data.get("pejlemaerke") else None,
             target_group=data.get("maalgruppe") or "",
-        )  # fmt: skip
+        )
 
 
 class RoundReportForm(DkfdsMixin, forms.Form):
-    runde = forms.ModelChoiceField(label=_("Ansøgningsrunde"), queryset=Round.objects.all(),
-                                   empty_label=_("Vælg runde"),
-                                   error_messages={"required": _("Vælg den ansøgningsrunde, rapporten skal handle om.")})  # fmt: skip
+    runde = forms.ModelChoiceField(
+        label=_("Ansøgningsrunde"),
+        queryset=Round.objects.all(),
+        empty_label=_("Vælg runde"),
+        error_messages={"required": _("Vælg den ansøgningsrunde, rapporten skal handle om.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,10 +290,16 @@ class RoundReportForm(DkfdsMixin, forms.Form):
 
 
 class PortfolioReportForm(DkfdsMixin, forms.Form):
-    fra = forms.DateField(label=_("Fra og med"), widget=DATE_WIDGET,
-                          error_messages={"required": _("Vælg periodens første dag."), "invalid": _("Skriv en gyldig dato.")})  # fmt: skip
-    til = forms.DateField(label=_("Til og med"), widget=DATE_WIDGET,
-                          error_messages={"required": _("Vælg periodens sidste dag."), "invalid": _("Skriv en gyldig dato.")})  # fmt: skip
+    fra = forms.DateField(
+        label=_("Fra og med"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Vælg periodens første dag."), "invalid": _("Skriv en gyldig dato.")},
+    )
+    til = forms.DateField(
+        label=_("Til og med"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Vælg periodens sidste dag."), "invalid": _("Skriv en gyldig dato.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,8 +313,13 @@ class PortfolioReportForm(DkfdsMixin, forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    runde = forms.ModelChoiceField(label=_("Ansøgningsrunde"), required=False, queryset=Round.objects.all(),
-                                   empty_label=_("Alle runder"), widget=FastSelect)  # fmt: skip
+    runde = forms.ModelChoiceField(
+        label=_("Ansøgningsrunde"),
+        required=False,
+        queryset=Round.objects.all(),
+        empty_label=_("Alle runder"),
+        widget=FastSelect,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

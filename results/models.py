@@ -37,8 +37,9 @@ class StatusReport(models.Model):
     `created_at` is what the status-report deadline counts from (slagelse_ou/deadline_kinds.py)."""
 
     initiative = models.ForeignKey("initiatives.Initiative", on_delete=models.CASCADE, related_name="status_reports")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")  # fmt: skip
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reported_on = models.DateField(_("målt pr."))
     narrative = models.TextField(_("hvad er der sket siden sidst"))
     obstacles = models.TextField(_("forhindringer"), blank=True)
@@ -99,16 +100,19 @@ class Evaluation(models.Model):
     recommended_outcome = models.CharField(_("anbefalet udfald"), max_length=30, choices=Outcome.choices, blank=True)
     reason = models.TextField(_("begrundelse for anbefalingen"), blank=True)
     follow_up = models.TextField(
-        _("opfølgning"), blank=True,
+        _("opfølgning"),
+        blank=True,
         help_text=_("Ved skalering eller justering: planen for det videre forløb. Ved stop: en afsluttende note."),
-    )  # fmt: skip
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")  # fmt: skip
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("afleveret"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")  # fmt: skip
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     concluded_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
     search_vector = models.GeneratedField(
         expression=evaluation_search_vector(), output_field=SearchVectorField(), db_persist=True
@@ -182,17 +186,19 @@ class ExemptionAnswer(models.Model):
     answer = models.CharField(_("svar"), max_length=20, choices=Answer.choices)
     extended_until = models.DateField(_("forlænget til"), null=True, blank=True)
     note = models.TextField(_("bemærkning"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")  # fmt: skip
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     answered_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("svar på dispensation")
         verbose_name_plural = _("svar på dispensationer")
         constraints = [
-            models.CheckConstraint(condition=~Q(answer="forlaenges") | Q(extended_until__isnull=False),
-                                   name="exemption_extend_needs_date"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=~Q(answer="forlaenges") | Q(extended_until__isnull=False), name="exemption_extend_needs_date"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_answer_display()
@@ -228,8 +234,14 @@ class GeneratedReport(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("bestilt af"))  # fmt: skip
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("bestilt af"),
+    )
     regenerated_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("bestilt"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -202,12 +202,16 @@ def _applications(qs: QuerySet[Initiative]) -> list[Application]:
         qs.select_related("owning_unit", "owner", "round")
         .prefetch_related(
             "pejlemaerker",
-            Prefetch("decisions", queryset=Decision.objects.select_related("criteria_set").prefetch_related(
-                Prefetch("reasons", queryset=DecisionReason.objects.order_by("criterion__order")))),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("criteria_set").prefetch_related(
+                    Prefetch("reasons", queryset=DecisionReason.objects.order_by("criterion__order"))
+                ),
+            ),
             Prefetch("endorsements", queryset=ManagerEndorsement.objects.select_related("manager")),
         )
         .order_by("owning_unit__name", "title", "pk")
-    )  # fmt: skip
+    )
     ids = [i.pk for i in initiatives]
     # A trial's "round" of reviews: the one its latest decision closed, or the open one.
     round_of = {}
@@ -218,11 +222,16 @@ def _applications(qs: QuerySet[Initiative]) -> list[Application]:
     scores = (
         ReviewScore.objects.filter(review__submitted_at__isnull=False, review__assignment__initiative_id__in=ids)
         .exclude(verdict="")
-        .values("review__assignment__initiative_id", "review__assignment__decision_id", "review__criteria_set_id",
-                "criterion_id", "verdict")
+        .values(
+            "review__assignment__initiative_id",
+            "review__assignment__decision_id",
+            "review__criteria_set_id",
+            "criterion_id",
+            "verdict",
+        )
         .annotate(n=Count("pk"))
         .order_by()
-    )  # fmt: skip
+    )
     counts: dict[int, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     set_of: dict[int, int] = {}
     for row in scores:
@@ -256,18 +265,26 @@ def _applications(qs: QuerySet[Initiative]) -> list[Application]:
         for criterion in criteria_by_set.get(criteria_set_id, []):
             verdicts = counts[initiative.pk][criterion.pk]
             reason = reasons.get(criterion.pk)
-            lines.append(PrincipleLine(
-                criterion=criterion, counts={v: verdicts.get(v, 0) for v in Verdict.values},
-                prevailing=str(Verdict(_suggest(verdicts)).label) if verdicts else "",
-                decided_verdict=reason.get_verdict_display() if reason else "",
-                decided_reason=reason.reason if reason else "",
-            ))  # fmt: skip
+            lines.append(
+                PrincipleLine(
+                    criterion=criterion,
+                    counts={v: verdicts.get(v, 0) for v in Verdict.values},
+                    prevailing=str(Verdict(_suggest(verdicts)).label) if verdicts else "",
+                    decided_verdict=reason.get_verdict_display() if reason else "",
+                    decided_reason=reason.reason if reason else "",
+                )
+            )
         endorsement = next((e for e in initiative.endorsements.all() if e.submission == initiative.submitted_at), None)
-        entries.append(Application(
-            initiative=initiative, decision=decision, endorsement=endorsement, principles=lines,
-            recommendations=[(str(Recommendation(r).label), n) for r, n in recs[initiative.pk].most_common()],
-            reviews_submitted=sum(recs[initiative.pk].values()),
-        ))  # fmt: skip
+        entries.append(
+            Application(
+                initiative=initiative,
+                decision=decision,
+                endorsement=endorsement,
+                principles=lines,
+                recommendations=[(str(Recommendation(r).label), n) for r, n in recs[initiative.pk].most_common()],
+                reviews_submitted=sum(recs[initiative.pk].values()),
+            )
+        )
     return entries
 
 
@@ -294,13 +311,21 @@ def _running() -> list[RunningTrial]:
         indicators = []
         for indicator in trial.indicators.all():
             measurement = latest.get(indicator.pk)
-            indicators.append(IndicatorProgress(
-                name=indicator.name, unit=indicator.unit, baseline=indicator.baseline, target=indicator.target,
-                latest=measurement.value if measurement else None,
-                latest_on=measurement.measured_on if measurement else None,
-            ))  # fmt: skip
-        result.append(RunningTrial(initiative=trial, indicators=indicators, last_report_on=trial.last_report_on,
-                                   overdue=trial.overdue))  # fmt: skip
+            indicators.append(
+                IndicatorProgress(
+                    name=indicator.name,
+                    unit=indicator.unit,
+                    baseline=indicator.baseline,
+                    target=indicator.target,
+                    latest=measurement.value if measurement else None,
+                    latest_on=measurement.measured_on if measurement else None,
+                )
+            )
+        result.append(
+            RunningTrial(
+                initiative=trial, indicators=indicators, last_report_on=trial.last_report_on, overdue=trial.overdue
+            )
+        )
     return result
 
 
@@ -338,8 +363,13 @@ def _exemptions(*, today: dt.date, period_from: dt.date) -> list[ExemptionEntry]
     return entries
 
 
-def _figures(*, applications: list[Application], running: list[RunningTrial], concluded: list[Initiative],
-             exemptions: list[ExemptionEntry]) -> Figures:  # fmt: skip
+def _figures(
+    *,
+    applications: list[Application],
+    running: list[RunningTrial],
+    concluded: list[Initiative],
+    exemptions: list[ExemptionEntry],
+) -> Figures:
     figures = Figures(applications=len(applications), running=len(running), concluded=len(concluded))
     durations = []
     for entry in applications:
@@ -362,41 +392,82 @@ def _figures(*, applications: list[Application], running: list[RunningTrial], co
     return figures
 
 
-def _charts(*, applications: list[Application], concluded: list[Initiative], pejlemaerker: list[Pejlemaerke],
-            areas: dict[int, str]) -> list[Chart]:  # fmt: skip
+def _charts(
+    *,
+    applications: list[Application],
+    concluded: list[Initiative],
+    pejlemaerker: list[Pejlemaerke],
+    areas: dict[int, str],
+) -> list[Chart]:
     by_status = Counter(entry.initiative.status for entry in applications)
     by_area = Counter(areas.get(entry.initiative.owning_unit_id, "") for entry in applications)
     by_pejlemaerke = Counter(p.pk for entry in applications for p in entry.initiative.pejlemaerker.all())
     return [
-        bar_chart(chart_id="chart-status", title=_("Ansøgninger efter status"), first_column=_("Status"),
-                  rows=[(s.label, by_status[s.value]) for s in Status if by_status[s.value]]),
-        bar_chart(chart_id="chart-omraade", title=_("Ansøgninger efter område"), first_column=_("Område"),
-                  rows=sorted(by_area.items(), key=lambda kv: (-kv[1], kv[0]))),
-        bar_chart(chart_id="chart-pejlemaerke", title=_("Ansøgninger efter pejlemærke"), first_column=_("Pejlemærke"),
-                  rows=[(f"{p.number}. {p.text}", by_pejlemaerke[p.pk]) for p in pejlemaerker]),
-        bar_chart(chart_id="chart-udfald", title=_("Afsluttede prøvehandlinger efter udfald"), first_column=_("Udfald"),
-                  rows=[(o.label, sum(1 for i in concluded if i.outcome == o.value)) for o in Outcome]),
-    ]  # fmt: skip
+        bar_chart(
+            chart_id="chart-status",
+            title=_("Ansøgninger efter status"),
+            first_column=_("Status"),
+            rows=[(s.label, by_status[s.value]) for s in Status if by_status[s.value]],
+        ),
+        bar_chart(
+            chart_id="chart-omraade",
+            title=_("Ansøgninger efter område"),
+            first_column=_("Område"),
+            rows=sorted(by_area.items(), key=lambda kv: (-kv[1], kv[0])),
+        ),
+        bar_chart(
+            chart_id="chart-pejlemaerke",
+            title=_("Ansøgninger efter pejlemærke"),
+            first_column=_("Pejlemærke"),
+            rows=[(f"{p.number}. {p.text}", by_pejlemaerke[p.pk]) for p in pejlemaerker],
+        ),
+        bar_chart(
+            chart_id="chart-udfald",
+            title=_("Afsluttede prøvehandlinger efter udfald"),
+            first_column=_("Udfald"),
+            rows=[(o.label, sum(1 for i in concluded if i.outcome == o.value)) for o in Outcome],
+        ),
+    ]
 
 
-def _assemble(*, kind: str, title: str, subtitle: str, applications_qs: QuerySet[Initiative], period_from: dt.date,
-              period_to: dt.date, generated_by: str) -> ReportData:  # fmt: skip
+def _assemble(
+    *,
+    kind: str,
+    title: str,
+    subtitle: str,
+    applications_qs: QuerySet[Initiative],
+    period_from: dt.date,
+    period_to: dt.date,
+    generated_by: str,
+) -> ReportData:
     today = timezone.localdate()
     applications = _applications(applications_qs)
     running = _running()
     concluded = _concluded(period_from=period_from, period_to=period_to)
     exemptions = _exemptions(today=today, period_from=period_from)
     pejlemaerker = list(Pejlemaerke.objects.all())
-    criteria = sorted({line.criterion.pk: line.criterion for a in applications for line in a.principles}.values(),
-                      key=lambda c: (c.criteria_set_id, c.order))  # fmt: skip
+    criteria = sorted(
+        {line.criterion.pk: line.criterion for a in applications for line in a.principles}.values(),
+        key=lambda c: (c.criteria_set_id, c.order),
+    )
     return ReportData(
-        kind=kind, title=title, subtitle=subtitle, period_from=period_from, period_to=period_to,
-        generated_at=timezone.now(), generated_by=generated_by,
+        kind=kind,
+        title=title,
+        subtitle=subtitle,
+        period_from=period_from,
+        period_to=period_to,
+        generated_at=timezone.now(),
+        generated_by=generated_by,
         figures=_figures(applications=applications, running=running, concluded=concluded, exemptions=exemptions),
-        charts=_charts(applications=applications, concluded=concluded, pejlemaerker=pejlemaerker,
-                       areas=area_of_units()),
-        criteria=criteria, applications=applications, running=running, concluded=concluded, exemptions=exemptions,
-    )  # fmt: skip
+        charts=_charts(
+            applications=applications, concluded=concluded, pejlemaerker=pejlemaerker, areas=area_of_units()
+        ),
+        criteria=criteria,
+        applications=applications,
+        running=running,
+        concluded=concluded,
+        exemptions=exemptions,
+    )
 
 
 def round_report_data(*, round_id: int, generated_by: str = "") -> ReportData:
@@ -405,11 +476,13 @@ def round_report_data(*, round_id: int, generated_by: str = "") -> ReportData:
     round_ = Round.objects.get(pk=round_id)
     return _assemble(
         kind=GeneratedReport.Kind.ROUND,
-        title=_("Rundrapport til Økonomiudvalget"), subtitle=round_.title,
+        title=_("Rundrapport til Økonomiudvalget"),
+        subtitle=round_.title,
         applications_qs=Initiative.objects.filter(round=round_).not_draft(),
-        period_from=round_.opens_on, period_to=max(round_.committee_meeting_on, round_.opens_on),
+        period_from=round_.opens_on,
+        period_to=max(round_.committee_meeting_on, round_.opens_on),
         generated_by=generated_by,
-    )  # fmt: skip
+    )
 
 
 def portfolio_report_data(*, date_from: dt.date, date_to: dt.date, generated_by: str = "") -> ReportData:
@@ -420,18 +493,24 @@ def portfolio_report_data(*, date_from: dt.date, date_to: dt.date, generated_by:
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return _assemble(
         kind=GeneratedReport.Kind.PORTFOLIO,
-        title=_("Porteføljerapport"), subtitle=_("Alle prøvehandlinger i perioden"),
+        title=_("Porteføljerapport"),
+        subtitle=_("Alle prøvehandlinger i perioden"),
         applications_qs=Initiative.objects.not_draft().filter(submitted_at__gte=start, submitted_at__lt=end),
-        period_from=date_from, period_to=date_to, generated_by=generated_by,
-    )  # fmt: skip
+        period_from=date_from,
+        period_to=date_to,
+        generated_by=generated_by,
+    )
 
 
 def report_data_for(report: GeneratedReport) -> ReportData:
     by = str(report.generated_by) if report.generated_by else ""
     if report.kind == GeneratedReport.Kind.ROUND:
         return round_report_data(round_id=report.params["round_id"], generated_by=by)
-    return portfolio_report_data(date_from=dt.date.fromisoformat(report.params["date_from"]),
-                                 date_to=dt.date.fromisoformat(report.params["date_to"]), generated_by=by)  # fmt: skip
+    return portfolio_report_data(
+        date_from=dt.date.fromisoformat(report.params["date_from"]),
+        date_to=dt.date.fromisoformat(report.params["date_to"]),
+        generated_by=by,
+    )
 
 
 def report_html(data: ReportData) -> str:
@@ -467,12 +546,13 @@ def initiative_onepager_html(*, initiative_id: int, private: bool) -> str:
         initiative = (
             Initiative.objects.select_related("owning_unit", "owner")
             .prefetch_related(
-                "pejlemaerker", "indicators",
+                "pejlemaerker",
+                "indicators",
                 Prefetch("team", queryset=TeamMember.objects.select_related("user")),
                 Prefetch("rule_challenges", queryset=RuleChallenge.objects.select_related("exemption_answer")),
             )
             .get(pk=initiative_id)
-        )  # fmt: skip
+        )
         latest = {
             m.indicator_id: m
             for m in IndicatorMeasurement.objects.filter(indicator__initiative=initiative)
@@ -480,20 +560,28 @@ def initiative_onepager_html(*, initiative_id: int, private: bool) -> str:
             .distinct("indicator_id")
         }
         indicators = [
-            IndicatorProgress(name=i.name, unit=i.unit, baseline=i.baseline, target=i.target,
-                              latest=latest[i.pk].value if i.pk in latest else None,
-                              latest_on=latest[i.pk].measured_on if i.pk in latest else None)
+            IndicatorProgress(
+                name=i.name,
+                unit=i.unit,
+                baseline=i.baseline,
+                target=i.target,
+                latest=latest[i.pk].value if i.pk in latest else None,
+                latest_on=latest[i.pk].measured_on if i.pk in latest else None,
+            )
             for i in initiative.indicators.all()
-        ]  # fmt: skip
+        ]
         evaluation = None
         if private or initiative.status == Status.CONCLUDED:
             evaluation = Evaluation.objects.filter(initiative=initiative).prefetch_related("indicator_results").first()
         context = {
-            "initiative": initiative, "private": private, "indicators": indicators, "evaluation": evaluation,
+            "initiative": initiative,
+            "private": private,
+            "indicators": indicators,
+            "evaluation": evaluation,
             "decision": latest_decision(initiative=initiative) if initiative.status != Status.DRAFT else None,
             "latest_report": StatusReport.objects.filter(initiative=initiative).first() if private else None,
             "printed_at": timezone.now(),
-        }  # fmt: skip
+        }
         return render_to_string("reports/initiative_onepager.html", context)
 
 

@@ -66,10 +66,16 @@ def indicator_charts(*, initiative: Initiative, measurements: list[IndicatorMeas
     for indicator_id, day, value in rows:
         points[indicator_id].append((day, value))
     return [
-        line_chart(chart_id=f"indikator-{indicator.pk}", title=indicator.name, points=points[indicator.pk],
-                   baseline=indicator.baseline, target=indicator.target, unit=indicator.unit)
+        line_chart(
+            chart_id=f"indikator-{indicator.pk}",
+            title=indicator.name,
+            points=points[indicator.pk],
+            baseline=indicator.baseline,
+            target=indicator.target,
+            unit=indicator.unit,
+        )
         for indicator in initiative.indicators.all()
-    ]  # fmt: skip
+    ]
 
 
 def _panel_folds(private: bool) -> list[Fold]:
@@ -154,18 +160,34 @@ def knowledge_list(*, user, filters: KnowledgeFilters) -> QuerySet[Initiative]:
         return Coalesce(name, Value(""), output_field=TextField())
 
     learnings = Concat(
-        text("evaluation__what_worked"), Value(" "), text("evaluation__what_did_not"), Value(" "),
-        text("evaluation__advice"), Value(" "), F("summary"), output_field=TextField(),
-    )  # fmt: skip
+        text("evaluation__what_worked"),
+        Value(" "),
+        text("evaluation__what_did_not"),
+        Value(" "),
+        text("evaluation__advice"),
+        Value(" "),
+        F("summary"),
+        output_field=TextField(),
+    )
     return (
         qs.filter(Q(search_vector=query) | Q(evaluation__search_vector=query))
         .annotate(
-            rank=SearchRank(F("search_vector"), query) + Coalesce(SearchRank(F("evaluation__search_vector"), query), 0.0),
-            headline=SearchHeadline(learnings, query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP,
-                                    max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … "),
+            rank=SearchRank(F("search_vector"), query)
+            + Coalesce(SearchRank(F("evaluation__search_vector"), query), 0.0),
+            headline=SearchHeadline(
+                learnings,
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
         )
         .order_by("-rank", "-pk")
-    )  # fmt: skip
+    )
 
 
 # --- The dashboard ----------------------------------------------------------------------------
@@ -243,20 +265,39 @@ def dashboard(*, round_id: int | None = None) -> Dashboard:
         .order_by("initiative__title", "pk")
     )
     return Dashboard(
-        total=sum(by_status.values()), round=round_, rounds=rounds,
-        by_status=bar_chart(chart_id="dash-status", title=_("Prøvehandlinger efter status"), first_column=_("Status"),
-                            rows=[(s.label, by_status.get(s.value, 0)) for s in Status if s != Status.DRAFT]),
-        by_area=bar_chart(chart_id="dash-omraade", title=_("Prøvehandlinger efter område"), first_column=_("Område"),
-                          rows=sorted(by_area.items(), key=lambda kv: (-kv[1], kv[0]))),
-        by_pejlemaerke=bar_chart(chart_id="dash-pejlemaerke", title=_("Prøvehandlinger efter pejlemærke"),
-                                 first_column=_("Pejlemærke"),
-                                 rows=[(f"{p.number}. {p.text}", by_pejlemaerke.get(p.pk, 0))
-                                       for p in Pejlemaerke.objects.all()]),
-        by_outcome=bar_chart(chart_id="dash-udfald", title=_("Afsluttede prøvehandlinger efter udfald"),
-                             first_column=_("Udfald"), rows=[(o.label, by_outcome.get(o.value, 0)) for o in Outcome]),
-        decided=timing["n"], days_to_decision_mean=_days(timing["mean"]), days_to_decision_median=_days(timing["median"]),
-        overdue=overdue, exemptions=exemptions,
-    )  # fmt: skip
+        total=sum(by_status.values()),
+        round=round_,
+        rounds=rounds,
+        by_status=bar_chart(
+            chart_id="dash-status",
+            title=_("Prøvehandlinger efter status"),
+            first_column=_("Status"),
+            rows=[(s.label, by_status.get(s.value, 0)) for s in Status if s != Status.DRAFT],
+        ),
+        by_area=bar_chart(
+            chart_id="dash-omraade",
+            title=_("Prøvehandlinger efter område"),
+            first_column=_("Område"),
+            rows=sorted(by_area.items(), key=lambda kv: (-kv[1], kv[0])),
+        ),
+        by_pejlemaerke=bar_chart(
+            chart_id="dash-pejlemaerke",
+            title=_("Prøvehandlinger efter pejlemærke"),
+            first_column=_("Pejlemærke"),
+            rows=[(f"{p.number}. {p.text}", by_pejlemaerke.get(p.pk, 0)) for p in Pejlemaerke.objects.all()],
+        ),
+        by_outcome=bar_chart(
+            chart_id="dash-udfald",
+            title=_("Afsluttede prøvehandlinger efter udfald"),
+            first_column=_("Udfald"),
+            rows=[(o.label, by_outcome.get(o.value, 0)) for o in Outcome],
+        ),
+        decided=timing["n"],
+        days_to_decision_mean=_days(timing["mean"]),
+        days_to_decision_median=_days(timing["median"]),
+        overdue=overdue,
+        exemptions=exemptions,
+    )
 
 
 # --- Reports ------------------------------------------------------------------------------------

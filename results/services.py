@@ -66,17 +66,26 @@ def _coordinators() -> list[User]:
 def _require_editor_in(*, initiative: Initiative, actor: User, statuses: Sequence[str], what: str) -> None:
     lifecycle._require_editor(initiative=initiative, actor=actor)
     if initiative.status not in statuses:
-        raise ActionForbidden(_("%(what)s kan ikke ændres, når prøvehandlingen har status “%(status)s”.")
-                              % {"what": what, "status": initiative.get_status_display()})  # fmt: skip
+        raise ActionForbidden(
+            _("%(what)s kan ikke ændres, når prøvehandlingen har status “%(status)s”.")
+            % {"what": what, "status": initiative.get_status_display()}
+        )
 
 
 # --- Status reports ------------------------------------------------------------------------
 
 
 @transaction.atomic
-def status_report_create(*, initiative_id: int, actor: User, reported_on: dt.date, narrative: str,
-                         obstacles: str = "", help_needed: str = "",
-                         measurements: Mapping[int, Decimal] | None = None) -> StatusReport:  # fmt: skip
+def status_report_create(
+    *,
+    initiative_id: int,
+    actor: User,
+    reported_on: dt.date,
+    narrative: str,
+    obstacles: str = "",
+    help_needed: str = "",
+    measurements: Mapping[int, Decimal] | None = None,
+) -> StatusReport:
     """Post a status report with measurements (indicator id → value) on `reported_on`.
 
     Owner or team only, while the trial runs or is evaluated. A report posted resets the
@@ -94,15 +103,25 @@ def status_report_create(*, initiative_id: int, actor: User, reported_on: dt.dat
     if set(measurements) - known:
         raise DomainError(_("En af indikatorerne hører ikke til prøvehandlingen."))
     report = StatusReport.objects.create(
-        initiative=initiative, author=actor, reported_on=reported_on, narrative=narrative.strip(),
-        obstacles=obstacles.strip(), help_needed=help_needed.strip(),
-    )  # fmt: skip
+        initiative=initiative,
+        author=actor,
+        reported_on=reported_on,
+        narrative=narrative.strip(),
+        obstacles=obstacles.strip(),
+        help_needed=help_needed.strip(),
+    )
     IndicatorMeasurement.objects.bulk_create(
-        [IndicatorMeasurement(status_report=report, indicator_id=pk, value=value, measured_on=reported_on)
-         for pk, value in measurements.items()]
-    )  # fmt: skip
-    lifecycle._event(initiative=initiative, actor=actor, action="status_report_add",
-                     data={"status_report": report.pk, "measurements": len(measurements)})  # fmt: skip
+        [
+            IndicatorMeasurement(status_report=report, indicator_id=pk, value=value, measured_on=reported_on)
+            for pk, value in measurements.items()
+        ]
+    )
+    lifecycle._event(
+        initiative=initiative,
+        actor=actor,
+        action="status_report_add",
+        data={"status_report": report.pk, "measurements": len(measurements)},
+    )
     if report.help_needed:
         notifications_create(
             recipients=[u for u in _coordinators() if u.pk != actor.pk],
@@ -126,8 +145,16 @@ def _agreement_indicators(initiative: Initiative) -> list[dict[str, Any]]:
         rows = agreement.indicators
     else:
         rows = list(Indicator.objects.filter(initiative=initiative).values("name", "unit", "baseline", "target"))
-    return [{"order": i, "name": r["name"], "unit": r["unit"], "baseline": Decimal(str(r["baseline"])),
-             "target": Decimal(str(r["target"]))} for i, r in enumerate(rows)]  # fmt: skip
+    return [
+        {
+            "order": i,
+            "name": r["name"],
+            "unit": r["unit"],
+            "baseline": Decimal(str(r["baseline"])),
+            "target": Decimal(str(r["target"])),
+        }
+        for i, r in enumerate(rows)
+    ]
 
 
 def evaluation_start(*, initiative: Initiative, actor: User | None) -> Evaluation:
@@ -140,12 +167,18 @@ def evaluation_start(*, initiative: Initiative, actor: User | None) -> Evaluatio
     return evaluation
 
 
-EVALUATION_FIELDS = ("effect_summary", "what_worked", "what_did_not", "advice", "recommended_outcome", "reason",
-                     "follow_up")  # fmt: skip
+EVALUATION_FIELDS = (
+    "effect_summary",
+    "what_worked",
+    "what_did_not",
+    "advice",
+    "recommended_outcome",
+    "reason",
+    "follow_up",
+)
 
 
-def evaluation_missing(*, evaluation: Evaluation, rules: Sequence[RuleChallenge],
-                       answered: set[int]) -> list[str]:  # fmt: skip
+def evaluation_missing(*, evaluation: Evaluation, rules: Sequence[RuleChallenge], answered: set[int]) -> list[str]:
     """What a submission still lacks, in Danish, in form order."""
     missing = []
     if (
@@ -168,10 +201,15 @@ def evaluation_missing(*, evaluation: Evaluation, rules: Sequence[RuleChallenge]
 
 
 @transaction.atomic
-def evaluation_save(*, initiative_id: int, actor: User, data: Mapping[str, Any],
-                    indicator_results: Mapping[int, tuple[Decimal | None, str]] | None = None,
-                    exemption_answers: Mapping[int, Mapping[str, Any]] | None = None,
-                    submit: bool = False) -> Evaluation:  # fmt: skip
+def evaluation_save(
+    *,
+    initiative_id: int,
+    actor: User,
+    data: Mapping[str, Any],
+    indicator_results: Mapping[int, tuple[Decimal | None, str]] | None = None,
+    exemption_answers: Mapping[int, Mapping[str, Any]] | None = None,
+    submit: bool = False,
+) -> Evaluation:
     """Save the evaluation (`data`: EVALUATION_FIELDS), the effect achieved per agreed
     indicator (order → (achieved, comment)) and the answers to the rule exemptions
     (rule challenge id → answer, extended_until, note).
@@ -199,52 +237,79 @@ def evaluation_save(*, initiative_id: int, actor: User, data: Mapping[str, Any],
     for rule_id, answer in (exemption_answers or {}).items():
         _exemption_answer_write(initiative=initiative, rule_id=rule_id, actor=actor, **answer)
     if submit:
-        answered = set(ExemptionAnswer.objects.filter(rule_challenge__initiative=initiative)
-                       .values_list("rule_challenge_id", flat=True))  # fmt: skip
+        answered = set(
+            ExemptionAnswer.objects.filter(rule_challenge__initiative=initiative).values_list(
+                "rule_challenge_id", flat=True
+            )
+        )
         missing = evaluation_missing(evaluation=evaluation, rules=rules, answered=answered)
         if missing:
             raise EvaluationIncomplete(missing)
         evaluation.submitted_at, evaluation.submitted_by = timezone.now(), actor
         evaluation.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
         if initiative.status == Status.RUNNING:
-            lifecycle.initiative_begin_evaluation(initiative_id=initiative.pk, actor=actor,
-                                                  note=_("Evalueringen er afleveret."))  # fmt: skip
+            lifecycle.initiative_begin_evaluation(
+                initiative_id=initiative.pk, actor=actor, note=_("Evalueringen er afleveret.")
+            )
         notifications_create(
             recipients=[u for u in _coordinators() if u.pk != actor.pk],
             subject=_("Evalueringen af “%(title)s” er klar til afslutning") % {"title": initiative.title},
             body=_("Anbefalet udfald: %(outcome)s.") % {"outcome": evaluation.get_recommended_outcome_display()},
             url=reverse("initiatives:detail", args=[initiative.pk]),
         )
-    lifecycle._event(initiative=initiative, actor=actor, action="evaluation_submit" if submit else "evaluation_save",
-                     data={"evaluation": evaluation.pk})  # fmt: skip
+    lifecycle._event(
+        initiative=initiative,
+        actor=actor,
+        action="evaluation_submit" if submit else "evaluation_save",
+        data={"evaluation": evaluation.pk},
+    )
     return evaluation
 
 
-def _exemption_answer_write(*, initiative: Initiative, rule_id: int, actor: User, answer: str,
-                            extended_until: dt.date | None = None, note: str = "") -> ExemptionAnswer:  # fmt: skip
+def _exemption_answer_write(
+    *,
+    initiative: Initiative,
+    rule_id: int,
+    actor: User,
+    answer: str,
+    extended_until: dt.date | None = None,
+    note: str = "",
+) -> ExemptionAnswer:
     rule = RuleChallenge.objects.filter(pk=rule_id, initiative=initiative).first()
     if rule is None:
         raise DomainError(_("Reglen hører ikke til prøvehandlingen."))
     if answer not in ExemptionAnswer.Answer.values:
-        raise DomainError(_("Vælg om dispensationen fra “%(rule)s” skal gøres permanent, forlænges eller ophøre.")
-                          % {"rule": rule.rule})  # fmt: skip
+        raise DomainError(
+            _("Vælg om dispensationen fra “%(rule)s” skal gøres permanent, forlænges eller ophøre.")
+            % {"rule": rule.rule}
+        )
     if answer == ExemptionAnswer.Answer.EXTEND and not extended_until:
         raise DomainError(_("Skriv, hvor længe dispensationen fra “%(rule)s” skal forlænges.") % {"rule": rule.rule})
     if answer == ExemptionAnswer.Answer.EXTEND and extended_until <= timezone.localdate():
         raise DomainError(_("En forlængelse skal gælde til en dato efter i dag."))
     row, _created = ExemptionAnswer.objects.update_or_create(
         rule_challenge=rule,
-        defaults={"answer": answer, "extended_until": extended_until if answer == ExemptionAnswer.Answer.EXTEND else None,
-                  "note": (note or "").strip(), "answered_by": actor, "answered_at": timezone.now()},
-    )  # fmt: skip
-    lifecycle._event(initiative=initiative, actor=actor, action="exemption_answer",
-                     data={"rule_challenge": rule.pk, "answer": answer})  # fmt: skip
+        defaults={
+            "answer": answer,
+            "extended_until": extended_until if answer == ExemptionAnswer.Answer.EXTEND else None,
+            "note": (note or "").strip(),
+            "answered_by": actor,
+            "answered_at": timezone.now(),
+        },
+    )
+    lifecycle._event(
+        initiative=initiative,
+        actor=actor,
+        action="exemption_answer",
+        data={"rule_challenge": rule.pk, "answer": answer},
+    )
     return row
 
 
 @transaction.atomic
-def exemption_answer_set(*, rule_challenge_id: int, actor: User, answer: str, extended_until: dt.date | None = None,
-                         note: str = "") -> ExemptionAnswer:  # fmt: skip
+def exemption_answer_set(
+    *, rule_challenge_id: int, actor: User, answer: str, extended_until: dt.date | None = None, note: str = ""
+) -> ExemptionAnswer:
     """Answer one exemption: the team (proposing) or a coordinator (administering the
     register), while the trial runs or is evaluated. Answering again replaces the answer."""
     initiative_id = RuleChallenge.objects.values_list("initiative_id", flat=True).get(pk=rule_challenge_id)
@@ -253,8 +318,14 @@ def exemption_answer_set(*, rule_challenge_id: int, actor: User, answer: str, ex
         raise ActionForbidden(_("Dispensationer besvares, mens prøvehandlingen er i gang eller evalueres."))
     if not actor.is_coordinator:
         lifecycle._require_editor(initiative=initiative, actor=actor)
-    return _exemption_answer_write(initiative=initiative, rule_id=rule_challenge_id, actor=actor, answer=answer,
-                                   extended_until=extended_until, note=note)  # fmt: skip
+    return _exemption_answer_write(
+        initiative=initiative,
+        rule_id=rule_challenge_id,
+        actor=actor,
+        answer=answer,
+        extended_until=extended_until,
+        note=note,
+    )
 
 
 def evaluation_conclude(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
@@ -274,12 +345,14 @@ def evaluation_conclude(*, initiative_id: int, actor: User, outcome: str, note: 
         evaluation = Evaluation.objects.filter(initiative=initiative).first()
         if evaluation is None or not evaluation.is_submitted:
             raise DomainError(_("Teamet har ikke afleveret evalueringen endnu."))
-        unanswered = list(RuleChallenge.objects.filter(initiative=initiative, exemption_answer__isnull=True)
-                          .values_list("rule", flat=True))  # fmt: skip
+        unanswered = list(
+            RuleChallenge.objects.filter(initiative=initiative, exemption_answer__isnull=True).values_list(
+                "rule", flat=True
+            )
+        )
         if unanswered:
             raise DomainError(_("Dispensationen fra %(rules)s er ikke besvaret.") % {"rules": "; ".join(unanswered)})
-        initiative = lifecycle.initiative_conclude(initiative_id=initiative.pk, actor=actor, outcome=outcome,
-                                                   note=note)  # fmt: skip
+        initiative = lifecycle.initiative_conclude(initiative_id=initiative.pk, actor=actor, outcome=outcome, note=note)
         Evaluation.objects.filter(pk=evaluation.pk).update(concluded_at=timezone.now())
     return initiative
 
@@ -298,18 +371,27 @@ def initiative_copy(*, initiative_id: int, actor: User) -> Initiative:
     )
     if not can_copy(actor, source):
         raise ActionForbidden(_("Kun afsluttede prøvehandlinger kan kopieres."))
-    data = {key: getattr(source, key) for key in ("summary", "problem", "idea", "hypothesis", "expected_effect",
-                                                  "resources")}  # fmt: skip
+    data = {
+        key: getattr(source, key)
+        for key in ("summary", "problem", "idea", "hypothesis", "expected_effect", "resources")
+    }
     data["title"] = (_("Kopi af: %(title)s") % {"title": source.title})[:200]
     data["owning_unit"] = actor.unit or source.owning_unit
     return lifecycle.initiative_create(
-        owner=actor, data=data, copied_from=source,
-        pejlemaerker=list(source.pejlemaerker.all()), mantras=list(source.mantras.all()),
-        indicators=[{"name": i.name, "unit": i.unit, "baseline": i.baseline, "target": i.target, "order": i.order}
-                    for i in source.indicators.all()],
-        rule_challenges=[{"rule": r.rule, "kind": r.kind, "exemption_needed": r.exemption_needed}
-                         for r in source.rule_challenges.all()],
-    )  # fmt: skip
+        owner=actor,
+        data=data,
+        copied_from=source,
+        pejlemaerker=list(source.pejlemaerker.all()),
+        mantras=list(source.mantras.all()),
+        indicators=[
+            {"name": i.name, "unit": i.unit, "baseline": i.baseline, "target": i.target, "order": i.order}
+            for i in source.indicators.all()
+        ],
+        rule_challenges=[
+            {"rule": r.rule, "kind": r.kind, "exemption_needed": r.exemption_needed}
+            for r in source.rule_challenges.all()
+        ],
+    )
 
 
 # --- Committee reports ------------------------------------------------------------------------
@@ -322,15 +404,17 @@ class ReportRequest:
     title: str
 
 
-def report_params(*, kind: str, round_id: int | None = None, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None) -> ReportRequest:  # fmt: skip
+def report_params(
+    *, kind: str, round_id: int | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> ReportRequest:
     """Validate what was asked for and name the report, in Danish."""
     if kind == GeneratedReport.Kind.ROUND:
         round_ = Round.objects.filter(pk=round_id).first() if round_id else None
         if round_ is None:
             raise DomainError(_("Vælg den ansøgningsrunde, rapporten skal handle om."))
-        return ReportRequest(kind=kind, params={"round_id": round_.pk},
-                             title=_("Rundrapport: %(round)s") % {"round": round_.title})  # fmt: skip
+        return ReportRequest(
+            kind=kind, params={"round_id": round_.pk}, title=_("Rundrapport: %(round)s") % {"round": round_.title}
+        )
     if kind == GeneratedReport.Kind.PORTFOLIO:
         if not date_from or not date_to:
             raise DomainError(_("Vælg både start- og slutdato for perioden."))
@@ -340,8 +424,11 @@ def report_params(*, kind: str, round_id: int | None = None, date_from: dt.date 
             from django.utils import formats
 
             span = f"{formats.date_format(date_from, 'j. F Y')} – {formats.date_format(date_to, 'j. F Y')}"
-        return ReportRequest(kind=kind, params={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
-                             title=_("Porteføljerapport %(span)s") % {"span": span})  # fmt: skip
+        return ReportRequest(
+            kind=kind,
+            params={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+            title=_("Porteføljerapport %(span)s") % {"span": span},
+        )
     raise DomainError(_("Ukendt rapporttype."))
 
 
@@ -351,19 +438,31 @@ def _enqueue(report_id: int) -> None:
     beat sweep (results.tasks.reports_sweep) hands it over, or it is ordered again."""
     from results.tasks import report_generate
 
-    transaction.on_commit(lambda: report_generate.apply_async(kwargs={"report_id": report_id}, retry=False),
-                          robust=True)  # fmt: skip
+    transaction.on_commit(
+        lambda: report_generate.apply_async(kwargs={"report_id": report_id}, retry=False), robust=True
+    )
 
 
 @transaction.atomic
-def report_request(*, actor: User, kind: str, round_id: int | None = None, date_from: dt.date | None = None,
-                   date_to: dt.date | None = None) -> GeneratedReport:  # fmt: skip
+def report_request(
+    *,
+    actor: User,
+    kind: str,
+    round_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> GeneratedReport:
     """Order a report; a Celery worker generates it (results.tasks.report_generate)."""
     if not can_read_committee_material(actor):
         raise ActionForbidden(_("Kun sekretariatet og udvalgets medlemmer kan bestille rapporter."))
     request = report_params(kind=kind, round_id=round_id, date_from=date_from, date_to=date_to)
-    report = GeneratedReport.objects.create(kind=request.kind, params=request.params, title=request.title,
-                                            generated_by=actor, progress_label=_("Venter på at blive dannet"))  # fmt: skip
+    report = GeneratedReport.objects.create(
+        kind=request.kind,
+        params=request.params,
+        title=request.title,
+        generated_by=actor,
+        progress_label=_("Venter på at blive dannet"),
+    )
     _enqueue(report.pk)
     return report
 
@@ -374,8 +473,14 @@ def report_regenerate(*, report_id: int, actor: User) -> GeneratedReport:
     if not can_read_committee_material(actor):
         raise ActionForbidden(_("Kun sekretariatet og udvalgets medlemmer kan bestille rapporter."))
     old = GeneratedReport.objects.get(pk=report_id)
-    report = GeneratedReport.objects.create(kind=old.kind, params=old.params, title=old.title, generated_by=actor,
-                                            regenerated_from=old, progress_label=_("Venter på at blive dannet"))  # fmt: skip
+    report = GeneratedReport.objects.create(
+        kind=old.kind,
+        params=old.params,
+        title=old.title,
+        generated_by=actor,
+        regenerated_from=old,
+        progress_label=_("Venter på at blive dannet"),
+    )
     _enqueue(report.pk)
     return report
 
@@ -421,13 +526,24 @@ def report_generate(*, report_id: int) -> bool:
         rendered = report_data.report_pdf(report=report, progress=progress)
     except Exception as error:
         logger.exception("Report %s failed", report_id)
-        mine.update(state=GeneratedReport.State.FAILED, error=str(error)[:2000], finished_at=timezone.now(),
-                    progress_label=_("Rapporten kunne ikke dannes"))  # fmt: skip
+        mine.update(
+            state=GeneratedReport.State.FAILED,
+            error=str(error)[:2000],
+            finished_at=timezone.now(),
+            progress_label=_("Rapporten kunne ikke dannes"),
+        )
         return False
     name = f"{slugify(report.title)[:80] or 'rapport'}.pdf"
     stored = report.file.storage.save(report.file.field.generate_filename(report, name), ContentFile(rendered.content))
-    done = mine.update(state=GeneratedReport.State.DONE, file=stored, pages=rendered.pages, size=len(rendered.content),
-                       progress=100, progress_label=_("Færdig"), finished_at=timezone.now())  # fmt: skip
+    done = mine.update(
+        state=GeneratedReport.State.DONE,
+        file=stored,
+        pages=rendered.pages,
+        size=len(rendered.content),
+        progress=100,
+        progress_label=_("Færdig"),
+        finished_at=timezone.now(),
+    )
     if not done:  # the lease ran out and another worker took over: keep its file, not ours
         report.file.storage.delete(stored)
     return bool(done)

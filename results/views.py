@@ -52,9 +52,12 @@ def status_report_create_view(request, pk: int):
     form = StatusReportForm(request.POST or None, indicators=initiative.indicators.all())
     if request.method == "POST" and form.is_valid():
         try:
-            services.status_report_create(initiative_id=pk, actor=request.user, measurements=form.measurements(),
-                                          **{k: form.cleaned_data[k] for k in ("reported_on", "narrative", "obstacles",
-                                                                               "help_needed")})  # fmt: skip
+            services.status_report_create(
+                initiative_id=pk,
+                actor=request.user,
+                measurements=form.measurements(),
+                **{k: form.cleaned_data[k] for k in ("reported_on", "narrative", "obstacles", "help_needed")},
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -76,8 +79,11 @@ def _evaluation_form(request, initiative):
     for rule in rules:
         answer = getattr(rule, "exemption_answer", None)
         if answer:
-            initial |= {f"regel_{rule.pk}": answer.answer, f"regel_{rule.pk}_til": answer.extended_until,
-                        f"regel_{rule.pk}_note": answer.note}  # fmt: skip
+            initial |= {
+                f"regel_{rule.pk}": answer.answer,
+                f"regel_{rule.pk}_til": answer.extended_until,
+                f"regel_{rule.pk}_note": answer.note,
+            }
     return evaluation, EvaluationForm(request.POST or None, initial=initial, results=rows, rules=rules)
 
 
@@ -87,8 +93,13 @@ def evaluation_edit_view(request, pk: int):
     initiative = get_initiative_for_evaluator(request.user, pk)
     evaluation, form = _evaluation_form(request, initiative)
     if request.method == "POST" and form.is_valid():
-        kwargs = {"initiative_id": pk, "actor": request.user, "data": form.evaluation_data(),
-                  "indicator_results": form.indicator_results(), "exemption_answers": form.exemption_answers()}  # fmt: skip
+        kwargs = {
+            "initiative_id": pk,
+            "actor": request.user,
+            "data": form.evaluation_data(),
+            "indicator_results": form.indicator_results(),
+            "exemption_answers": form.exemption_answers(),
+        }
         submit = "submit" in request.POST
         try:
             if submit:
@@ -100,8 +111,9 @@ def evaluation_edit_view(request, pk: int):
         else:
             messages.success(request, _("Evalueringen er afleveret.") if submit else _("Evalueringen er gemt."))
             return redirect(_detail(initiative) if submit else reverse("results:evaluation_edit", args=[pk]))
-    return render(request, "results/evaluation_form.html",
-                  {"initiative": initiative, "evaluation": evaluation, "form": form})  # fmt: skip
+    return render(
+        request, "results/evaluation_form.html", {"initiative": initiative, "evaluation": evaluation, "form": form}
+    )
 
 
 @login_required
@@ -115,8 +127,12 @@ def conclude_view(request, pk: int):
     form = ConcludeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.evaluation_conclude(initiative_id=pk, actor=request.user, outcome=form.cleaned_data["outcome"],
-                                         note=form.cleaned_data["note"])  # fmt: skip
+            services.evaluation_conclude(
+                initiative_id=pk,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
         except ActionForbidden as error:
             raise PermissionDenied(error.message) from error
         except DomainError as error:
@@ -124,8 +140,9 @@ def conclude_view(request, pk: int):
         else:
             messages.success(request, _("Prøvehandlingen er afsluttet."))
             return redirect(_detail(initiative))
-    return render(request, "results/conclude_form.html",
-                  {"initiative": initiative, "evaluation": evaluation, "form": form})  # fmt: skip
+    return render(
+        request, "results/conclude_form.html", {"initiative": initiative, "evaluation": evaluation, "form": form}
+    )
 
 
 @login_required
@@ -175,8 +192,11 @@ def knowledge_view(request):
     template = "results/knowledge_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
-    return render(request, template, {"form": form, "page": page, "can_copy": request.user.is_authenticated
-                                      and request.user.is_staff_member})  # fmt: skip
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_copy": request.user.is_authenticated and request.user.is_staff_member},
+    )
 
 
 @login_required
@@ -206,10 +226,16 @@ def dashboard_view(request):
 
 
 def _report_list(request, *, round_form=None, portfolio_form=None, status: int = 200):
-    return render(request, "results/report_list.html", {
-        "reports": selectors.report_list(), "round_form": round_form or RoundReportForm(prefix="runde"),
-        "portfolio_form": portfolio_form or PortfolioReportForm(prefix="periode"),
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "results/report_list.html",
+        {
+            "reports": selectors.report_list(),
+            "round_form": round_form or RoundReportForm(prefix="runde"),
+            "portfolio_form": portfolio_form or PortfolioReportForm(prefix="periode"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -224,8 +250,10 @@ def report_list_view(request):
 def report_create_view(request):
     require_committee_reader(request.user)
     kind = request.POST.get("kind")
-    forms = {GeneratedReport.Kind.ROUND: ("round_form", RoundReportForm, "runde"),
-             GeneratedReport.Kind.PORTFOLIO: ("portfolio_form", PortfolioReportForm, "periode")}  # fmt: skip
+    forms = {
+        GeneratedReport.Kind.ROUND: ("round_form", RoundReportForm, "runde"),
+        GeneratedReport.Kind.PORTFOLIO: ("portfolio_form", PortfolioReportForm, "periode"),
+    }
     if kind not in forms:
         raise Http404
     name, form_class, prefix = forms[kind]
@@ -233,9 +261,13 @@ def report_create_view(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            report = services.report_request(actor=request.user, kind=kind,
-                                             round_id=data["runde"].pk if data.get("runde") else None,
-                                             date_from=data.get("fra"), date_to=data.get("til"))  # fmt: skip
+            report = services.report_request(
+                actor=request.user,
+                kind=kind,
+                round_id=data["runde"].pk if data.get("runde") else None,
+                date_from=data.get("fra"),
+                date_to=data.get("til"),
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -262,8 +294,9 @@ def report_download_view(request, pk: int):
     if report.state != GeneratedReport.State.DONE or not report.file:
         raise Http404
     filename = report.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=filename,
-                            content_type="application/pdf")  # fmt: skip
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

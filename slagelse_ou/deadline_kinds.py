@@ -32,9 +32,12 @@ def _milestones_url(object_id: int, initiative_id: int | None) -> str:
 
 def _initiative_deadlines(qs: QuerySet, due) -> QuerySet:
     return qs.values(
-        deadline_object_id=F("pk"), deadline_due_on=due, deadline_initiative_id=F("pk"),
-        deadline_title=F("title"), deadline_user_id=NO_USER,
-    )  # fmt: skip
+        deadline_object_id=F("pk"),
+        deadline_due_on=due,
+        deadline_initiative_id=F("pk"),
+        deadline_title=F("title"),
+        deadline_user_id=NO_USER,
+    )
 
 
 @deadline_kind("ansoegningsfrist", _("ansøgningsfristen"), url=_initiative_url, overdue=False)
@@ -100,10 +103,12 @@ def milestone_deadlines() -> QuerySet:
         done_at__isnull=True, initiative__status__in=[Status.APPROVED, Status.RUNNING, Status.EVALUATION]
     )
     return qs.values(
-        deadline_object_id=F("pk"), deadline_due_on=F("due_on"), deadline_initiative_id=F("initiative_id"),
+        deadline_object_id=F("pk"),
+        deadline_due_on=F("due_on"),
+        deadline_initiative_id=F("initiative_id"),
         deadline_title=Concat(F("title"), Value(" – "), F("initiative__title"), output_field=CharField()),
         deadline_user_id=NO_USER,
-    )  # fmt: skip
+    )
 
 
 def _review_url(object_id: int, initiative_id: int | None) -> str:
@@ -124,9 +129,12 @@ def review_deadlines() -> QuerySet:
         decision__isnull=True, state__in=[ReviewAssignment.State.ASSIGNED, ReviewAssignment.State.DECLARED]
     )
     return qs.values(
-        deadline_object_id=F("pk"), deadline_due_on=F("due_date"), deadline_initiative_id=F("initiative_id"),
-        deadline_title=F("initiative__title"), deadline_user_id=F("reviewer_id"),
-    )  # fmt: skip
+        deadline_object_id=F("pk"),
+        deadline_due_on=F("due_date"),
+        deadline_initiative_id=F("initiative_id"),
+        deadline_title=F("initiative__title"),
+        deadline_user_id=F("reviewer_id"),
+    )
 
 
 @deadline_kind("runde_bedoemmelse", _("bedømmelsen i ansøgningsrunden"), url=_review_url, escalate_to_manager=False)
@@ -143,7 +151,9 @@ def round_review_deadlines() -> QuerySet:
         initiative__round__review_deadline__lt=F("due_date"),
     )
     return qs.values(
-        deadline_object_id=F("pk"), deadline_due_on=F("initiative__round__review_deadline"),
-        deadline_initiative_id=F("initiative_id"), deadline_title=F("initiative__title"),
+        deadline_object_id=F("pk"),
+        deadline_due_on=F("initiative__round__review_deadline"),
+        deadline_initiative_id=F("initiative_id"),
+        deadline_title=F("initiative__title"),
         deadline_user_id=F("reviewer_id"),
-    )  # fmt: skip
+    )

@@ -31,9 +31,13 @@ class OrgUnit(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("overordnet enhed"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
-    )  # fmt: skip
+        "self",
+        verbose_name=_("overordnet enhed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("ledere"), blank=True, related_name="managed_units"
@@ -77,18 +81,25 @@ class User(AbstractUser):
         DAILY = "daily", _("Dagligt sammendrag")
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("enhed"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="members",
-    )  # fmt: skip
+        OrgUnit,
+        verbose_name=_("enhed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
     job_title = models.CharField(_("stilling"), max_length=200, blank=True)
     notification_preference = models.CharField(
-        _("notifikationer"), max_length=20, choices=DigestPreference.choices,
+        _("notifikationer"),
+        max_length=20,
+        choices=DigestPreference.choices,
         default=DigestPreference.IMMEDIATE,
-    )  # fmt: skip
+    )
     email_non_essential = models.BooleanField(
-        _("e-mail om ikke-væsentlige notifikationer"), default=True,
+        _("e-mail om ikke-væsentlige notifikationer"),
+        default=True,
         help_text=_("Fx tidlige påmindelser. Væsentlige frister og eskaleringer sendes altid."),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("bruger")
@@ -127,8 +138,14 @@ class User(AbstractUser):
 
     def forget_request_data(self) -> None:
         """After a change to roles, managed units or notifications in this request."""
-        for name in ("role_names", "managed_unit_paths", "unread_notification_count",
-                     "_role_names", "_managed_paths", "_unread"):  # fmt: skip
+        for name in (
+            "role_names",
+            "managed_unit_paths",
+            "unread_notification_count",
+            "_role_names",
+            "_managed_paths",
+            "_unread",
+        ):
             self.__dict__.pop(name, None)
 
     def has_role(self, *names: str) -> bool:
@@ -184,11 +201,12 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(
-                fields=["created_at"], name="notification_pending_email",
+                fields=["created_at"],
+                name="notification_pending_email",
                 condition=models.Q(emailed_at__isnull=True),
             ),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -66,11 +66,18 @@ class DeadlineKind:
 _KINDS: dict[str, DeadlineKind] = {}
 
 
-def deadline_kind(name: str, label, *, url: Callable[[int, int | None], str], overdue: bool = True,
-                  escalate_to_manager: bool = True):  # fmt: skip
+def deadline_kind(
+    name: str, label, *, url: Callable[[int, int | None], str], overdue: bool = True, escalate_to_manager: bool = True
+):
     def register(function: Callable[[], QuerySet]) -> Callable[[], QuerySet]:
-        _KINDS[name] = DeadlineKind(name=name, label=label, deadlines=function, url=url, overdue=overdue,
-                                    escalate_to_manager=escalate_to_manager)  # fmt: skip
+        _KINDS[name] = DeadlineKind(
+            name=name,
+            label=label,
+            deadlines=function,
+            url=url,
+            overdue=overdue,
+            escalate_to_manager=escalate_to_manager,
+        )
         return function
 
     return register
@@ -212,10 +219,17 @@ def reminders_scan(*, today: dt.date | None = None) -> ScanResult:
         for kind in kinds().values():
             kind_sql, kind_params = _kind_sql(kind)
             params = (
-                today, offsets, max(offsets, default=0), settings.REMINDER_OVERDUE_EVERY_DAYS, kind.overdue,
-                kind.escalate_to_manager, settings.REMINDER_ESCALATE_MANAGER_AFTER,
-                settings.REMINDER_FLAG_OVERDUE_AFTER, now, kind.name,
-            )  # fmt: skip
+                today,
+                offsets,
+                max(offsets, default=0),
+                settings.REMINDER_OVERDUE_EVERY_DAYS,
+                kind.overdue,
+                kind.escalate_to_manager,
+                settings.REMINDER_ESCALATE_MANAGER_AFTER,
+                settings.REMINDER_FLAG_OVERDUE_AFTER,
+                now,
+                kind.name,
+            )
             cursor.execute(SCAN_SQL.format(kind_sql=kind_sql, **tables), params + kind_params)
             created += [(kind, *row) for row in cursor.fetchall()]
             cursor.execute(RESOLVE_SQL.format(kind_sql=kind_sql, **tables), kind_params + (now, kind.name))
@@ -262,11 +276,14 @@ def _reminder_notification(*, today: dt.date, kind: DeadlineKind, row: tuple) ->
         subject = _("Fristen er overskredet: %(label)s – %(title)s") % names
         body = _("Fristen for %(label)s for “%(title)s” var %(date)s og er overskredet med %(days)s.") % names
     return Notification(
-        recipient_id=recipient_id, subject=subject[:255], body=body, url=kind.url(object_id, initiative_id),
+        recipient_id=recipient_id,
+        subject=subject[:255],
+        body=body,
+        url=kind.url(object_id, initiative_id),
         # Early heads-ups may be opted out of by e-mail; the deadline day, overdue and
         # escalations are essential.
         essential=offset_days <= 0 or audience == "manager",
-    )  # fmt: skip
+    )
 
 
 # --- reads -----------------------------------------------------------------------------
@@ -332,7 +349,7 @@ def deadlines_for_user(*, user: User, today: dt.date | None = None, limit: int =
             title=title,
             url=registry[name].url(object_id, initiative_id),
             today=today,
-        )  # fmt: skip
+        )
         for name, object_id, due_on, initiative_id, title, _user in rows
     ]
 
@@ -344,11 +361,14 @@ def overdue_flags_open() -> list[dict]:
     rows = []
     for flag in OverdueFlag.objects.filter(resolved_at__isnull=True).order_by("due_on", "pk"):
         kind = registry.get(flag.kind)
-        rows.append({
-            "flag": flag, "label": kind.label if kind else flag.kind,
-            "url": kind.url(flag.object_id, flag.initiative_id) if kind else "",
-            "days_overdue": (today - flag.due_on).days,
-        })  # fmt: skip
+        rows.append(
+            {
+                "flag": flag,
+                "label": kind.label if kind else flag.kind,
+                "url": kind.url(flag.object_id, flag.initiative_id) if kind else "",
+                "days_overdue": (today - flag.due_on).days,
+            }
+        )
     return rows
 
 
@@ -357,9 +377,7 @@ def overdue_flags_open() -> list[dict]:
 
 def digest_recipient_ids() -> list[int]:
     """Users who chose the daily digest and have notifications not yet e-mailed."""
-    pending = _claimable(
-        Notification.objects.filter(recipient__notification_preference=User.DigestPreference.DAILY)
-    )  # fmt: skip
+    pending = _claimable(Notification.objects.filter(recipient__notification_preference=User.DigestPreference.DAILY))
     return list(pending.order_by().values_list("recipient_id", flat=True).distinct())
 
 
@@ -394,9 +412,11 @@ def notification_digest_send(*, user_id: int) -> int:
                 len(listed),
             ) % {"n": len(listed)}
             message = EmailMultiAlternatives(
-                subject=subject, body=render_to_string("emails/digest.txt", context), to=[user.email],
+                subject=subject,
+                body=render_to_string("emails/digest.txt", context),
+                to=[user.email],
                 headers={"Message-ID": f"<sammendrag-{user.pk}-{listed[0].pk}-{listed[-1].pk}@{_mail_domain()}>"},
-            )  # fmt: skip
+            )
             message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
         try:
             message.send()

@@ -29,11 +29,19 @@ def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None = None) -> O
 
 
 def user_create(
-    *, username: str, password: str | None, first_name: str = "", last_name: str = "",
-    email: str = "", unit: OrgUnit | None = None, roles: Iterable[str] = (), job_title: str = "",
-) -> User:  # fmt: skip
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                unit=unit, job_title=job_title)  # fmt: skip
+    *,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    unit: OrgUnit | None = None,
+    roles: Iterable[str] = (),
+    job_title: str = "",
+) -> User:
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, unit=unit, job_title=job_title
+    )
     if password:
         user.set_password(password)
     else:

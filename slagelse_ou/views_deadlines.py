@@ -43,10 +43,11 @@ def notification_badge(request):
 
 class PreferencesForm(forms.Form):
     notification_preference = forms.ChoiceField(
-        label=gettext_lazy("Hvornår vil du have e-mail?"), choices=User.DigestPreference.choices,
+        label=gettext_lazy("Hvornår vil du have e-mail?"),
+        choices=User.DigestPreference.choices,
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Vælg straks eller dagligt sammendrag.")},
-    )  # fmt: skip
+    )
     email_non_essential = forms.BooleanField(
         label=gettext_lazy("Send mig også e-mail om ikke-væsentlige notifikationer (fx tidlige påmindelser)"),
         required=False,
@@ -61,8 +62,11 @@ def preferences(request):
     initial = {"notification_preference": user.notification_preference, "email_non_essential": user.email_non_essential}
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        reminders.user_notification_preferences_set(user=user, preference=form.cleaned_data["notification_preference"],
-                                                    email_non_essential=form.cleaned_data["email_non_essential"])  # fmt: skip
+        reminders.user_notification_preferences_set(
+            user=user,
+            preference=form.cleaned_data["notification_preference"],
+            email_non_essential=form.cleaned_data["email_non_essential"],
+        )
         messages.success(request, _("Dine indstillinger for notifikationer er gemt."))
         return redirect("deadlines:preferences")
     return render(request, "deadlines/notification_preferences.html", {"form": form})

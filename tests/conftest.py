@@ -163,9 +163,10 @@ def _data_migrations(using: str) -> list:
 
     if not hasattr(_data_migrations, "cached"):
         ours = {  # the project's apps: under BASE_DIR, not installed into the virtualenv
-            c.label for c in django_apps.get_app_configs()
+            c.label
+            for c in django_apps.get_app_configs()
             if Path(c.path).is_relative_to(settings.BASE_DIR) and ".venv" not in Path(c.path).parts
-        }  # fmt: skip
+        }
         loader = MigrationLoader(connections[using], ignore_no_migrations=True)
         plan: list = []
         for leaf in sorted(loader.graph.leaf_nodes()):

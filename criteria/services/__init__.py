@@ -26,8 +26,20 @@ from criteria.services.endorsements import (
 from criteria.services.reviews import review_declare, review_decline, review_problems, review_save
 
 __all__ = [
-    "REVIEWER_PERM", "criteria_set_copy", "criteria_set_create", "criteria_set_publish", "criterion_update",
-    "decision_record", "endorsement_escalate", "endorsement_record", "endorsement_request_notify",
-    "endorsing_managers", "review_declare", "review_decline", "review_problems", "review_save",
-    "reviewer_unassign", "reviewers_assign",
-]  # fmt: skip
+    "REVIEWER_PERM",
+    "criteria_set_copy",
+    "criteria_set_create",
+    "criteria_set_publish",
+    "criterion_update",
+    "decision_record",
+    "endorsement_escalate",
+    "endorsement_record",
+    "endorsement_request_notify",
+    "endorsing_managers",
+    "review_declare",
+    "review_decline",
+    "review_problems",
+    "review_save",
+    "reviewer_unassign",
+    "reviewers_assign",
+]

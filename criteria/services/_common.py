@@ -21,8 +21,9 @@ from slagelse_ou.models import User
 REVIEWER_PERM = "view_initiative"
 
 
-def _event(*, initiative: Initiative | None, actor: User | None, action: str, note: str = "",
-           data: dict | None = None) -> CriteriaEvent:  # fmt: skip
+def _event(
+    *, initiative: Initiative | None, actor: User | None, action: str, note: str = "", data: dict | None = None
+) -> CriteriaEvent:
     return CriteriaEvent.objects.create(initiative=initiative, actor=actor, action=action, note=note, data=data or {})
 
 
@@ -54,8 +55,12 @@ def _overview_url(initiative: Initiative) -> str:
 
 def _grant(*, initiative: Initiative, user: User, actor: User, assignment: ReviewAssignment) -> None:
     assign_perm(REVIEWER_PERM, user, initiative)
-    _event(initiative=initiative, actor=actor, action="permission_grant",
-           data={"user": user.pk, "perm": REVIEWER_PERM, "assignment": assignment.pk})  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="permission_grant",
+        data={"user": user.pk, "perm": REVIEWER_PERM, "assignment": assignment.pk},
+    )
 
 
 def _revoke(*, initiative: Initiative, user: User, actor: User, assignment_id: int) -> None:
@@ -71,5 +76,9 @@ def _revoke(*, initiative: Initiative, user: User, actor: User, assignment_id: i
     if other.exists():
         return
     remove_perm(REVIEWER_PERM, user, initiative)
-    _event(initiative=initiative, actor=actor, action="permission_revoke",
-           data={"user": user.pk, "perm": REVIEWER_PERM, "assignment": assignment_id})  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="permission_revoke",
+        data={"user": user.pk, "perm": REVIEWER_PERM, "assignment": assignment_id},
+    )

@@ -39,8 +39,9 @@ from slagelse_ou.services import notifications_create
 
 
 @transaction.atomic
-def reviewers_assign(*, initiative_id: int, actor: User, reviewers: Iterable[User], due_date: dt.date,
-                     note: str = "") -> list[ReviewAssignment]:  # fmt: skip
+def reviewers_assign(
+    *, initiative_id: int, actor: User, reviewers: Iterable[User], due_date: dt.date, note: str = ""
+) -> list[ReviewAssignment]:
     """Assign reviewers to the open round, each with a draft review under the round's
     criteria set, and move a submitted application to "under bedømmelse".
 
@@ -88,12 +89,21 @@ def reviewers_assign(*, initiative_id: int, actor: User, reviewers: Iterable[Use
         raise DomainError(_("Der er intet aktivt kriteriesæt."))
     created = []
     for reviewer in reviewers:
-        assignment = ReviewAssignment.objects.create(initiative=initiative, reviewer=reviewer, assigned_by=actor,
-                                                     due_date=due_date)  # fmt: skip
+        assignment = ReviewAssignment.objects.create(
+            initiative=initiative, reviewer=reviewer, assigned_by=actor, due_date=due_date
+        )
         Review.objects.create(assignment=assignment, criteria_set=criteria_set)
-        _event(initiative=initiative, actor=actor, action="reviewer_assign",
-               data={"assignment": assignment.pk, "reviewer": reviewer.pk, "due_date": due_date.isoformat(),
-                     "criteria_set": criteria_set.pk})  # fmt: skip
+        _event(
+            initiative=initiative,
+            actor=actor,
+            action="reviewer_assign",
+            data={
+                "assignment": assignment.pk,
+                "reviewer": reviewer.pk,
+                "due_date": due_date.isoformat(),
+                "criteria_set": criteria_set.pk,
+            },
+        )
         _grant(initiative=initiative, user=reviewer, actor=actor, assignment=assignment)
         notifications_create(
             recipients=[reviewer],
@@ -125,8 +135,12 @@ def reviewer_unassign(*, assignment_id: int, actor: User) -> None:
         raise DomainError(_("Runden er afgjort; bedømmerne kan ikke længere ændres."))
     reviewer = assignment.reviewer
     assignment.delete()
-    _event(initiative=initiative, actor=actor, action="reviewer_unassign",
-           data={"assignment": assignment_id, "reviewer": reviewer.pk})  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="reviewer_unassign",
+        data={"assignment": assignment_id, "reviewer": reviewer.pk},
+    )
     _revoke(initiative=initiative, user=reviewer, actor=actor, assignment_id=assignment_id)
     notifications_create(
         recipients=[reviewer],

@@ -22,8 +22,9 @@ from slagelse_ou.models import User
 
 
 @transaction.atomic
-def criteria_set_create(*, actor: User | None, name: str, approved_by: str, approved_on: dt.date,
-                        texts: Sequence[str]) -> CriteriaSet:  # fmt: skip
+def criteria_set_create(
+    *, actor: User | None, name: str, approved_by: str, approved_on: dt.date, texts: Sequence[str]
+) -> CriteriaSet:
     """A new, unpublished version with the next version number. Publishing is separate, so
     an administrator can check the texts first."""
     texts = [text.strip() for text in texts if text.strip()]
@@ -33,13 +34,18 @@ def criteria_set_create(*, actor: User | None, name: str, approved_by: str, appr
     # the unique constraint on version is the backstop.
     list(CriteriaSet.objects.select_for_update().values_list("pk", flat=True))
     version = (CriteriaSet.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-    criteria_set = CriteriaSet.objects.create(name=name, version=version, approved_by=approved_by,
-                                              approved_on=approved_on, active=False)  # fmt: skip
+    criteria_set = CriteriaSet.objects.create(
+        name=name, version=version, approved_by=approved_by, approved_on=approved_on, active=False
+    )
     Criterion.objects.bulk_create(
         [Criterion(criteria_set=criteria_set, order=order, text=text) for order, text in enumerate(texts, start=1)]
     )
-    _event(initiative=None, actor=actor, action="criteria_set_create",
-           data={"criteria_set": criteria_set.pk, "version": version})  # fmt: skip
+    _event(
+        initiative=None,
+        actor=actor,
+        action="criteria_set_create",
+        data={"criteria_set": criteria_set.pk, "version": version},
+    )
     return criteria_set
 
 
@@ -47,8 +53,9 @@ def criteria_set_copy(*, actor: User | None, criteria_set_id: int) -> CriteriaSe
     """Start a new version from an existing one (same texts, to be edited before publishing)."""
     source = CriteriaSet.objects.get(pk=criteria_set_id)
     texts = list(source.criteria.order_by("order").values_list("text", flat=True))
-    return criteria_set_create(actor=actor, name=source.name, approved_by=source.approved_by,
-                               approved_on=source.approved_on, texts=texts)  # fmt: skip
+    return criteria_set_create(
+        actor=actor, name=source.name, approved_by=source.approved_by, approved_on=source.approved_on, texts=texts
+    )
 
 
 @transaction.atomic
@@ -81,7 +88,10 @@ def criteria_set_publish(*, actor: User | None, criteria_set_id: int) -> Criteri
     target.active = True
     target.published_at = target.published_at or timezone.now()
     target.save(update_fields=["active", "published_at"])
-    _event(initiative=None, actor=actor, action="criteria_set_publish",
-           data={"criteria_set": target.pk, "version": target.version,
-                 "previous": [s.pk for s in previous]})  # fmt: skip
+    _event(
+        initiative=None,
+        actor=actor,
+        action="criteria_set_publish",
+        data={"criteria_set": target.pk, "version": target.version, "previous": [s.pk for s in previous]},
+    )
     return target

@@ -35,9 +35,15 @@ from slagelse_ou.models import User
 
 
 @transaction.atomic
-def decision_record(*, initiative_id: int, actor: User, outcome: str, summary: str,
-                    reasons: Mapping[int, tuple[str, str]] | None = None,
-                    override_reason: str = "") -> Decision:  # fmt: skip
+def decision_record(
+    *,
+    initiative_id: int,
+    actor: User,
+    outcome: str,
+    summary: str,
+    reasons: Mapping[int, tuple[str, str]] | None = None,
+    override_reason: str = "",
+) -> Decision:
     """Record the coordinator's decision on the open round and carry it out through the
     lifecycle (approve, reject or send back).
 
@@ -76,28 +82,52 @@ def decision_record(*, initiative_id: int, actor: User, outcome: str, summary: s
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
     if reasons is not None:
         missing = [
-            str(c.order) for c in criteria
+            str(c.order)
+            for c in criteria
             if reasons.get(c.pk, ("", ""))[0] not in Verdict.values or not reasons.get(c.pk, ("", ""))[1].strip()
-        ]  # fmt: skip
+        ]
         if missing:
             raise IncompleteDecision(missing)
     decision = Decision.objects.create(
-        initiative=initiative, criteria_set=criteria_set, outcome=outcome, summary=summary,
-        override_reason=override_reason, reviews_submitted=submitted, decided_by=actor,
-    )  # fmt: skip
+        initiative=initiative,
+        criteria_set=criteria_set,
+        outcome=outcome,
+        summary=summary,
+        override_reason=override_reason,
+        reviews_submitted=submitted,
+        decided_by=actor,
+    )
     if reasons is not None:
         DecisionReason.objects.bulk_create(
-            [DecisionReason(decision=decision, criterion=c, verdict=reasons[c.pk][0], reason=reasons[c.pk][1].strip())
-             for c in criteria]
-        )  # fmt: skip
+            [
+                DecisionReason(
+                    decision=decision, criterion=c, verdict=reasons[c.pk][0], reason=reasons[c.pk][1].strip()
+                )
+                for c in criteria
+            ]
+        )
     round_qs.update(decision=decision)
-    _event(initiative=initiative, actor=actor, action="decision_record", note=override_reason,
-           data={"decision": decision.pk, "outcome": outcome, "reviews_submitted": submitted,
-                 "override": bool(override_reason)})  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="decision_record",
+        note=override_reason,
+        data={
+            "decision": decision.pk,
+            "outcome": outcome,
+            "reviews_submitted": submitted,
+            "override": bool(override_reason),
+        },
+    )
     # The lifecycle locks the row again (same transaction), writes the status change to the
     # history and notifies owner and team of the decision with its summary.
-    lifecycle.initiative_decide(initiative_id=initiative.pk, actor=actor, action=action, note=summary,
-                                event_data={"decision": decision.pk, "override": bool(override_reason)})  # fmt: skip
+    lifecycle.initiative_decide(
+        initiative_id=initiative.pk,
+        actor=actor,
+        action=action,
+        note=summary,
+        event_data={"decision": decision.pk, "override": bool(override_reason)},
+    )
     if outcome == Recommendation.APPROVE:
         _trial_agreement_create(initiative_id=initiative.pk, decision=decision)
     return decision

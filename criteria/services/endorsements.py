@@ -89,8 +89,13 @@ def endorsement_record(*, initiative_id: int, actor: User, verdict: str, reason:
     endorsement = ManagerEndorsement.objects.create(
         initiative=initiative, submission=initiative.submitted_at, manager=actor, verdict=verdict, reason=reason
     )
-    _event(initiative=initiative, actor=actor, action="endorsement", note=reason,
-           data={"endorsement": endorsement.pk, "verdict": verdict})  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="endorsement",
+        note=reason,
+        data={"endorsement": endorsement.pk, "verdict": verdict},
+    )
     if verdict == ManagerEndorsement.Verdict.RETURNED:
         # The lifecycle notifies owner and team and writes the status change to the history.
         lifecycle.initiative_manager_send_back(initiative_id=initiative.pk, actor=actor, note=reason)
@@ -127,8 +132,13 @@ def endorsement_escalate(*, initiative_id: int, actor: User, note: str) -> Manag
         raise NoteRequired()
     endorsement.escalated_at = timezone.now()
     endorsement.save(update_fields=["escalated_at"])
-    _event(initiative=initiative, actor=actor, action="endorsement_escalate", note=note.strip(),
-           data={"endorsement": endorsement.pk})  # fmt: skip
+    _event(
+        initiative=initiative,
+        actor=actor,
+        action="endorsement_escalate",
+        note=note.strip(),
+        data={"endorsement": endorsement.pk},
+    )
     notifications_create(
         recipients=_coordinators(),
         subject=_("Ansøgeren beder sekretariatet gå videre med “%(title)s”") % {"title": initiative.title},

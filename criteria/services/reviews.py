@@ -97,8 +97,9 @@ def review_decline(*, assignment_id: int, actor: User, reason: str) -> ReviewAss
     return assignment
 
 
-def review_problems(*, criteria: Sequence[Criterion], scores: Mapping[int, tuple[str, str]],
-                    recommendation: str, comment: str) -> dict[str, str]:  # fmt: skip
+def review_problems(
+    *, criteria: Sequence[Criterion], scores: Mapping[int, tuple[str, str]], recommendation: str, comment: str
+) -> dict[str, str]:
     """What stops a review from being submitted, keyed by form field name. The form shows
     these beside the fields; the service refuses with the same rules."""
     problems: dict[str, str] = {}
@@ -118,8 +119,15 @@ def review_problems(*, criteria: Sequence[Criterion], scores: Mapping[int, tuple
 
 
 @transaction.atomic
-def review_save(*, assignment_id: int, actor: User, scores: Mapping[int, tuple[str, str]],
-                recommendation: str = "", comment: str = "", submit: bool = False) -> Review:  # fmt: skip
+def review_save(
+    *,
+    assignment_id: int,
+    actor: User,
+    scores: Mapping[int, tuple[str, str]],
+    recommendation: str = "",
+    comment: str = "",
+    submit: bool = False,
+) -> Review:
     """Save the reviewer's draft (`scores`: criterion id → (verdict, justification)); with
     `submit`, check that it is complete and lock it. A locked review refuses every change.
 
@@ -141,10 +149,14 @@ def review_save(*, assignment_id: int, actor: User, scores: Mapping[int, tuple[s
     if recommendation and recommendation not in Recommendation.values:
         raise DomainError(_("Ukendt anbefaling."))
     ReviewScore.objects.bulk_create(
-        [ReviewScore(review=review, criterion_id=pk, verdict=verdict, justification=justification.strip())
-         for pk, (verdict, justification) in scores.items()],
-        update_conflicts=True, unique_fields=["review", "criterion"], update_fields=["verdict", "justification"],
-    )  # fmt: skip
+        [
+            ReviewScore(review=review, criterion_id=pk, verdict=verdict, justification=justification.strip())
+            for pk, (verdict, justification) in scores.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["review", "criterion"],
+        update_fields=["verdict", "justification"],
+    )
     review.recommendation = recommendation
     review.comment = comment.strip()
     update_fields = ["recommendation", "comment", "updated_at"]
@@ -161,8 +173,12 @@ def review_save(*, assignment_id: int, actor: User, scores: Mapping[int, tuple[s
         assignment.save(update_fields=["state"])
     review.save(update_fields=update_fields)
     if submit:
-        _event(initiative=initiative, actor=actor, action="review_submit",
-               data={"assignment": assignment.pk, "review": review.pk, "recommendation": recommendation})  # fmt: skip
+        _event(
+            initiative=initiative,
+            actor=actor,
+            action="review_submit",
+            data={"assignment": assignment.pk, "review": review.pk, "recommendation": recommendation},
+        )
         _notify_if_all_in(initiative=initiative)
     return review
 

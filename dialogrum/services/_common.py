@@ -30,13 +30,27 @@ def edit_window() -> dt.timedelta:
     return dt.timedelta(minutes=settings.DIALOGRUM_EDIT_WINDOW_MINUTES)
 
 
-def _event(*, action: str, actor: User | None, room: Room | None = None, post: Post | None = None,
-           meeting: Meeting | None = None, subject_user: User | None = None, note: str = "",
-           data: dict[str, Any] | None = None) -> DialogEvent:  # fmt: skip
+def _event(
+    *,
+    action: str,
+    actor: User | None,
+    room: Room | None = None,
+    post: Post | None = None,
+    meeting: Meeting | None = None,
+    subject_user: User | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> DialogEvent:
     return DialogEvent.objects.create(
-        action=action, actor=actor, room=room, post=post, meeting=meeting,
-        subject_user=subject_user, note=note, data=data or {},
-    )  # fmt: skip
+        action=action,
+        actor=actor,
+        room=room,
+        post=post,
+        meeting=meeting,
+        subject_user=subject_user,
+        note=note,
+        data=data or {},
+    )
 
 
 def _require_reader(user: User, room: Room) -> None:
@@ -56,8 +70,7 @@ def _require_text(value: str, message: str) -> str:
     return value
 
 
-def _notify(*, room: Room, recipients: Iterable[User], exclude: User | None, subject: str, body: str,
-            url: str) -> None:  # fmt: skip
+def _notify(*, room: Room, recipients: Iterable[User], exclude: User | None, subject: str, body: str, url: str) -> None:
     people = {u.pk: u for u in recipients if u.is_active and (exclude is None or u.pk != exclude.pk)}
     # One read-access check per recipient: the same rule as the pages, so a notification
     # never tells someone about a room they cannot open.

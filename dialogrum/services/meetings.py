@@ -56,13 +56,17 @@ def meeting_create(*, room_id: int, actor: User, data: dict[str, Any]) -> Meetin
     meeting = Meeting.objects.create(room=room, created_by=actor, **{k: data.get(k) or "" for k in MEETING_FIELDS})
     _event(action="meeting_create", actor=actor, room=room, meeting=meeting)
     _notify(
-        room=room, recipients=_room_followers(room), exclude=actor,
+        room=room,
+        recipients=_room_followers(room),
+        exclude=actor,
         subject=_("Nyt dialogmøde i “%(room)s”: %(title)s") % {"room": room.display_title, "title": meeting.title},
         body=_("%(when)s. %(where)s")
-        % {"when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
-           "where": meeting.location or meeting.online_url},
+        % {
+            "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+            "where": meeting.location or meeting.online_url,
+        },
         url=meeting.get_absolute_url(),
-    )  # fmt: skip
+    )
     return meeting
 
 
@@ -89,16 +93,20 @@ def meeting_update(*, meeting_id: int, actor: User, data: dict[str, Any]) -> Mee
     _event(action="meeting_update", actor=actor, room=room, meeting=meeting, data={"fields": changed})
     if rescheduled:
         _notify(
-            room=room, recipients=list(meeting.participants.all()), exclude=actor,
+            room=room,
+            recipients=list(meeting.participants.all()),
+            exclude=actor,
             subject=_("Dialogmødet “%(title)s” er ændret") % {"title": meeting.title},
-            body=_("Tid eller sted er ændret."), url=meeting.get_absolute_url(),
-        )  # fmt: skip
+            body=_("Tid eller sted er ændret."),
+            url=meeting.get_absolute_url(),
+        )
     return meeting
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting_id: int, actor: User, title: str, description: str = "",
-                    initiative: Initiative | None = None) -> AgendaItem:  # fmt: skip
+def agenda_item_add(
+    *, meeting_id: int, actor: User, title: str, description: str = "", initiative: Initiative | None = None
+) -> AgendaItem:
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
     room = Room.objects.select_related("initiative").get(pk=meeting.room_id)
     _require_owner(actor, room)
@@ -106,10 +114,16 @@ def agenda_item_add(*, meeting_id: int, actor: User, title: str, description: st
     if initiative is not None and not can_view_initiative(actor, initiative):
         raise ActionForbidden(_("Du kan ikke henvise til den prøvehandling."))
     order = (meeting.agenda.aggregate(m=Max("order"))["m"] or 0) + 1
-    item = AgendaItem.objects.create(meeting=meeting, title=title, description=description,
-                                     initiative=initiative, order=order)  # fmt: skip
-    _event(action="agenda_add", actor=actor, room=room, meeting=meeting,
-           data={"item": item.pk, "title": title, "initiative": initiative.pk if initiative else None})  # fmt: skip
+    item = AgendaItem.objects.create(
+        meeting=meeting, title=title, description=description, initiative=initiative, order=order
+    )
+    _event(
+        action="agenda_add",
+        actor=actor,
+        room=room,
+        meeting=meeting,
+        data={"item": item.pk, "title": title, "initiative": initiative.pk if initiative else None},
+    )
     return item
 
 
@@ -140,8 +154,13 @@ def meeting_participation_set(*, meeting_id: int, actor: User, user: User, atten
     else:
         created = bool(MeetingParticipant.objects.filter(meeting=meeting, user=user).delete()[0])
     if created:
-        _event(action="participant_add" if attending else "participant_remove", actor=actor, room=room,
-               meeting=meeting, subject_user=user)  # fmt: skip
+        _event(
+            action="participant_add" if attending else "participant_remove",
+            actor=actor,
+            room=room,
+            meeting=meeting,
+            subject_user=user,
+        )
     return attending
 
 
@@ -163,16 +182,20 @@ def meeting_minutes_save(*, meeting_id: int, actor: User, minutes: str) -> Meeti
     _event(action="minutes_save", actor=actor, room=room, meeting=meeting, data={"previous": previous})
     if first:
         _notify(
-            room=room, recipients=[*meeting.participants.all(), *_room_followers(room)], exclude=actor,
+            room=room,
+            recipients=[*meeting.participants.all(), *_room_followers(room)],
+            exclude=actor,
             subject=_("Referat fra “%(title)s”") % {"title": meeting.title},
-            body=_("Referatet fra dialogmødet er klar."), url=meeting.get_absolute_url(),
-        )  # fmt: skip
+            body=_("Referatet fra dialogmødet er klar."),
+            url=meeting.get_absolute_url(),
+        )
     return meeting
 
 
 @transaction.atomic
-def meeting_minutes_attach(*, meeting_id: int, actor: User, initiative: Initiative,
-                           purpose: str = MinutesLink.Purpose.DECISION, note: str = "") -> MinutesLink:  # fmt: skip
+def meeting_minutes_attach(
+    *, meeting_id: int, actor: User, initiative: Initiative, purpose: str = MinutesLink.Purpose.DECISION, note: str = ""
+) -> MinutesLink:
     """Attach a meeting's minutes to a prøvehandling as input to its decision or evaluation.
     Coordinators, and the trial's owner or team, may do it; the minutes then show on the
     trial's page to those who may read the meeting's room."""
@@ -186,14 +209,20 @@ def meeting_minutes_attach(*, meeting_id: int, actor: User, initiative: Initiati
         raise DomainError(_("Vælg, hvad referatet er input til."))
     try:
         with transaction.atomic():
-            link = MinutesLink.objects.create(meeting=meeting, initiative=initiative, purpose=purpose, note=note,
-                                              attached_by=actor)  # fmt: skip
+            link = MinutesLink.objects.create(
+                meeting=meeting, initiative=initiative, purpose=purpose, note=note, attached_by=actor
+            )
     except IntegrityError:
         raise ActionForbidden(
             _("Referatet er allerede knyttet til “%(title)s”.") % {"title": initiative.title}
         ) from None
-    _event(action="minutes_attach", actor=actor, room=meeting.room, meeting=meeting,
-           data={"initiative": initiative.pk, "purpose": purpose})  # fmt: skip
+    _event(
+        action="minutes_attach",
+        actor=actor,
+        room=meeting.room,
+        meeting=meeting,
+        data={"initiative": initiative.pk, "purpose": purpose},
+    )
     return link
 
 
@@ -219,12 +248,16 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
                 continue
             meeting = Meeting.objects.select_related("room", "room__initiative").get(pk=pk)
             _notify(
-                room=meeting.room, recipients=list(meeting.participants.all()), exclude=None,
+                room=meeting.room,
+                recipients=list(meeting.participants.all()),
+                exclude=None,
                 subject=_("Påmindelse: dialogmødet “%(title)s”") % {"title": meeting.title},
                 body=_("Mødet starter %(when)s. %(where)s")
-                % {"when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
-                   "where": meeting.location or meeting.online_url},
+                % {
+                    "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+                    "where": meeting.location or meeting.online_url,
+                },
                 url=meeting.get_absolute_url(),
-            )  # fmt: skip
+            )
             sent += 1
     return sent

@@ -37,9 +37,13 @@ from slagelse_ou.models import User
 
 def _new_post(*, thread: Thread, author: User, body: str, is_opening: bool) -> Post:
     return Post.objects.create(
-        thread=thread, author=author, author_role=participant_role(author), is_opening=is_opening,
-        body=body, body_html=render_markdown(body),
-    )  # fmt: skip
+        thread=thread,
+        author=author,
+        author_role=participant_role(author),
+        is_opening=is_opening,
+        body=body,
+        body_html=render_markdown(body),
+    )
 
 
 @transaction.atomic
@@ -55,11 +59,13 @@ def thread_create(*, room_id: int, author: User, title: str, body: str) -> Threa
     Room.objects.filter(pk=room.pk).update(last_activity_at=now)
     Follow.objects.get_or_create(user=author, thread=thread)
     _notify(
-        room=room, recipients=_room_followers(room), exclude=author,
+        room=room,
+        recipients=_room_followers(room),
+        exclude=author,
         subject=_("Ny tråd i “%(room)s”: %(title)s") % {"room": room.display_title, "title": title},
         body=_("%(author)s har startet tråden “%(title)s”.") % {"author": author, "title": title},
         url=thread.get_absolute_url(),
-    )  # fmt: skip
+    )
     return thread
 
 
@@ -74,11 +80,13 @@ def post_reply(*, thread_id: int, author: User, body: str) -> Post:
     Thread.objects.filter(pk=thread.pk).update(post_count=F("post_count") + 1, last_post_at=post.created_at)
     Room.objects.filter(pk=thread.room_id).update(last_activity_at=post.created_at)
     _notify(
-        room=thread.room, recipients=_thread_followers(thread), exclude=author,
+        room=thread.room,
+        recipients=_thread_followers(thread),
+        exclude=author,
         subject=_("Nyt svar i “%(title)s”") % {"title": thread.title},
         body=_("%(author)s har svaret i tråden “%(title)s”.") % {"author": author, "title": thread.title},
         url=reverse("dialogrum:post_permalink", args=[post.pk]),
-    )  # fmt: skip
+    )
     return post
 
 
@@ -129,11 +137,13 @@ def post_report(*, post_id: int, reporter: User, reason: str) -> PostReport:
     _event(action="post_report", actor=reporter, room=room, post=post, note=reason, data={"report": report.pk})
     coordinators = User.objects.filter(groups__name=roles.SEKRETARIAT, is_active=True).distinct()
     _notify(
-        room=room, recipients=coordinators, exclude=reporter,
+        room=room,
+        recipients=coordinators,
+        exclude=reporter,
         subject=_("Et indlæg er anmeldt i “%(room)s”") % {"room": room.display_title},
         body=_("Begrundelse: %(reason)s") % {"reason": reason},
         url=reverse("dialogrum:moderation"),
-    )  # fmt: skip
+    )
     return report
 
 
@@ -161,14 +171,23 @@ def post_hide(*, post_id: int, actor: User, reason: str) -> Post:
     resolved = PostReport.objects.filter(post=post, resolved_at__isnull=True).update(
         resolved_at=now, resolved_by=actor, resolution="skjult"
     )
-    _event(action="post_hide", actor=actor, room=thread.room, post=post, subject_user=post.author, note=reason,
-           data={"reports_resolved": resolved})  # fmt: skip
+    _event(
+        action="post_hide",
+        actor=actor,
+        room=thread.room,
+        post=post,
+        subject_user=post.author,
+        note=reason,
+        data={"reports_resolved": resolved},
+    )
     _notify(
-        room=thread.room, recipients=[post.author], exclude=actor,
+        room=thread.room,
+        recipients=[post.author],
+        exclude=actor,
         subject=_("Dit indlæg i “%(title)s” er skjult") % {"title": thread.title},
         body=_("Sekretariatet har skjult dit indlæg. Begrundelse: %(reason)s") % {"reason": reason},
         url=reverse("dialogrum:post_permalink", args=[post.pk]),
-    )  # fmt: skip
+    )
     return post
 
 
@@ -185,8 +204,15 @@ def post_restore(*, post_id: int, actor: User, reason: str) -> Post:
     thread = Thread.objects.select_related("room").get(pk=post.thread_id)
     if post.is_opening:
         Thread.objects.filter(pk=thread.pk).update(hidden=False)
-    _event(action="post_restore", actor=actor, room=thread.room, post=post, subject_user=post.author,
-           note=reason, data=previous)  # fmt: skip
+    _event(
+        action="post_restore",
+        actor=actor,
+        room=thread.room,
+        post=post,
+        subject_user=post.author,
+        note=reason,
+        data=previous,
+    )
     return post
 
 
@@ -200,6 +226,7 @@ def report_dismiss(*, report_id: int, actor: User, note: str = "") -> PostReport
     report.resolved_at, report.resolved_by, report.resolution = timezone.now(), actor, "afvist"
     report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
     post = Post.objects.select_related("thread__room").get(pk=report.post_id)
-    _event(action="report_dismiss", actor=actor, room=post.thread.room, post=post, note=note,
-           data={"report": report.pk})  # fmt: skip
+    _event(
+        action="report_dismiss", actor=actor, room=post.thread.room, post=post, note=note, data={"report": report.pk}
+    )
     return report

@@ -36,8 +36,9 @@ def room_create(*, actor: User, title: str, description: str = "", visibility: s
     title = _require_text(title, _("Skriv en titel på rummet."))
     if visibility not in Visibility.values:
         raise DomainError(_("Vælg, hvem der kan se rummet."))
-    room = Room.objects.create(kind=Room.Kind.THEME, title=title, description=description,
-                               visibility=visibility, created_by=actor)  # fmt: skip
+    room = Room.objects.create(
+        kind=Room.Kind.THEME, title=title, description=description, visibility=visibility, created_by=actor
+    )
     assign_perm(VIEW, actor, room)
     assign_perm(MANAGE, actor, room)
     _event(action="room_create", actor=actor, room=room, data={"visibility": visibility})

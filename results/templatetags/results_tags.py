@@ -20,5 +20,6 @@ def dk_number(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def results_panel(context, initiative) -> selectors.ResultsPanel:
-    return selectors.results_panel(initiative=initiative, user=context["request"].user,
-                                   private=bool(context.get("private")))  # fmt: skip
+    return selectors.results_panel(
+        initiative=initiative, user=context["request"].user, private=bool(context.get("private"))
+    )

@@ -46,14 +46,25 @@ def start_redis() -> str:
         subprocess.run(
             [
                 _redis_binary(),
-                "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
-                "--daemonize", "yes", "--dir", str(REDIS_DIR),
-                "--pidfile", str(REDIS_DIR / "redis.pid"),
-                "--logfile", str(REDIS_DIR / "redis.log"),
-                "--save", "", "--appendonly", "no",
+                "--port",
+                str(REDIS_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(REDIS_DIR),
+                "--pidfile",
+                str(REDIS_DIR / "redis.pid"),
+                "--logfile",
+                str(REDIS_DIR / "redis.log"),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
             ],
             check=True,
-        )  # fmt: skip
+        )
         for _ in range(50):
             if _port_answers(REDIS_PORT):
                 break

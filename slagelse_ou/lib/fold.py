@@ -89,8 +89,9 @@ class RowJSON(Expression):
         return f"to_jsonb({compiler.quote_name(alias)}.*)", []
 
 
-def _row(model: type[models.Model], related: tuple[str, ...] = (), folds: tuple[Fold, ...] = (),
-         extra: dict | None = None) -> Expression:  # fmt: skip
+def _row(
+    model: type[models.Model], related: tuple[str, ...] = (), folds: tuple[Fold, ...] = (), extra: dict | None = None
+) -> Expression:
     """The row as JSON, with `@name` for each followed foreign key and `@@…` per inner fold
     (and any `extra` expressions under their own names)."""
     extras = dict(extra or {})
@@ -103,8 +104,9 @@ def _row(model: type[models.Model], related: tuple[str, ...] = (), folds: tuple[
         extras[f"@@{inner.annotation}"] = _subquery(model, inner)
     if not extras:
         return RowJSON()
-    return Func(RowJSON(), JSONObject(**extras), template="(%(expressions)s)", arg_joiner=" || ",
-                output_field=_json_field())  # fmt: skip
+    return Func(
+        RowJSON(), JSONObject(**extras), template="(%(expressions)s)", arg_joiner=" || ", output_field=_json_field()
+    )
 
 
 def _subquery(parent: type[models.Model], fold: Fold) -> ArraySubquery:
@@ -179,8 +181,9 @@ _COMPILED: dict = {}
 _SENTINEL = -7_301_000_000  # far below any id; numbers this low never appear in a query otherwise
 
 
-def row_document(model: type[models.Model], *, related: tuple[str, ...] = (), folds: tuple[Fold, ...] = (),
-                 extra: dict | None = None) -> Expression:  # fmt: skip
+def row_document(
+    model: type[models.Model], *, related: tuple[str, ...] = (), folds: tuple[Fold, ...] = (), extra: dict | None = None
+) -> Expression:
     """One row with its foreign keys and folded lists as a single JSON value (for `document`)."""
     return _row(model, related, folds, extra)
 

@@ -65,7 +65,13 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             option_value = "" if option_value is None else option_value
             option_attrs = {**attrs, "id": self.id_for_label(base_id, index)} if base_id else dict(attrs)
             yield {
-                "name": name, "value": option_value, "label": label, "selected": str(option_value) in selected,
-                "index": str(index), "attrs": option_attrs, "type": self.input_type,
-                "template_name": self.option_template_name, "wrap_label": True,
-            }  # fmt: skip
+                "name": name,
+                "value": option_value,
+                "label": label,
+                "selected": str(option_value) in selected,
+                "index": str(index),
+                "attrs": option_attrs,
+                "type": self.input_type,
+                "template_name": self.option_template_name,
+                "wrap_label": True,
+            }

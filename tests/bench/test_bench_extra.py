@@ -75,14 +75,20 @@ def test_the_rare_search_words_are_found_in_another_inflection_and_only_where_th
 
 
 def test_adding_the_same_range_again_changes_nothing(bench_data):
-    counts = (ReviewAssignment.objects.count(), Post.objects.count(), Initiative.objects.filter(
-        summary__contains=search.MARKER).count())  # fmt: skip
+    counts = (
+        ReviewAssignment.objects.count(),
+        Post.objects.count(),
+        Initiative.objects.filter(summary__contains=search.MARKER).count(),
+    )
 
     for module in extra.MODULES:
         module.add(1, SIZE, personas=bench_data, log=quiet)
 
-    assert counts == (ReviewAssignment.objects.count(), Post.objects.count(), Initiative.objects.filter(
-        summary__contains=search.MARKER).count())  # fmt: skip
+    assert counts == (
+        ReviewAssignment.objects.count(),
+        Post.objects.count(),
+        Initiative.objects.filter(summary__contains=search.MARKER).count(),
+    )
 
 
 def test_the_dialogue_room_holds_5000_posts_and_each_thread_counts_its_own(bench_data):

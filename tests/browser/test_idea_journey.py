@@ -106,13 +106,19 @@ def test_a_citizen_idea_becomes_a_trial_that_the_public_search_finds_on_accessib
     # The owner completes and submits the application; the coordinator approves it.
     initiative = idea.initiative
     services.initiative_update(
-        initiative_id=initiative.pk, actor=initiator,
-        data={"summary": "Fælles morgenmad i dagcentret for ensomme ældre.", "problem": "Ensomhed.",
-              "hypothesis": "Hvis vi spiser sammen, bliver færre ensomme.", "expected_effect": "Mindre ensomhed.",
-              "start_date": initiative.created_at.date(), "end_date": initiative.created_at.date().replace(year=2100),
-              "evaluation_date": initiative.created_at.date().replace(year=2101)},
+        initiative_id=initiative.pk,
+        actor=initiator,
+        data={
+            "summary": "Fælles morgenmad i dagcentret for ensomme ældre.",
+            "problem": "Ensomhed.",
+            "hypothesis": "Hvis vi spiser sammen, bliver færre ensomme.",
+            "expected_effect": "Mindre ensomhed.",
+            "start_date": initiative.created_at.date(),
+            "end_date": initiative.created_at.date().replace(year=2100),
+            "evaluation_date": initiative.created_at.date().replace(year=2101),
+        },
         pejlemaerker=Pejlemaerke.objects.filter(number=1),
-    )  # fmt: skip
+    )
     Indicator.objects.create(initiative=initiative, name="Ensomme", unit="antal", baseline=40, target=20)
     services.initiative_submit(initiative_id=initiative.pk, actor=initiator)
     services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note="Godkendt.")
@@ -137,8 +143,12 @@ def test_a_citizen_idea_becomes_a_trial_that_the_public_search_finds_on_accessib
     expect(page.get_by_role("link", name="Følg prøvehandlingen")).to_be_visible()
     axe.check(page, "statusside (blevet til prøvehandling)")
 
-    for name, url in [("idéer", "/ideer/"), ("åbne data", "/aabne-data/"), ("privatliv", "/privatlivspolitik/"),
-                      ("tilgængelighed", "/tilgaengelighedserklaering/")]:  # fmt: skip
+    for name, url in [
+        ("idéer", "/ideer/"),
+        ("åbne data", "/aabne-data/"),
+        ("privatliv", "/privatlivspolitik/"),
+        ("tilgængelighed", "/tilgaengelighedserklaering/"),
+    ]:
         page.goto(url)
         axe.check(page, name)
 

@@ -32,20 +32,27 @@ TITLE = "Fælles morgenmøde for hjemmepleje og sygepleje"
 def storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path / "media", "base_url": None}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        },
+    }
 
 
 @pytest.fixture
 def running_trial(taxonomy, initiator, team_member, manager, reviewer, coordinator, units):
     second = UserFactory(username="bedoemmer2", unit=units["omraade"], roles=[roles.KRITERIEBEDOMMER])
     today = timezone.localdate()
-    round_ = rounds.round_create(actor=coordinator, data={
-        "title": "Forårsrunden", "opens_on": today - dt.timedelta(days=30),
-        "application_deadline": today + dt.timedelta(days=5), "review_deadline": today + dt.timedelta(days=10),
-        "committee_meeting_on": today + dt.timedelta(days=20),
-    })  # fmt: skip
+    round_ = rounds.round_create(
+        actor=coordinator,
+        data={
+            "title": "Forårsrunden",
+            "opens_on": today - dt.timedelta(days=30),
+            "application_deadline": today + dt.timedelta(days=5),
+            "review_deadline": today + dt.timedelta(days=10),
+            "committee_meeting_on": today + dt.timedelta(days=20),
+        },
+    )
     build = Builder(coordinator=coordinator, manager=manager, reviewers=[reviewer, second], team_member=team_member)
     return build.running(owner=initiator, title=TITLE, round_=round_)
 
@@ -155,8 +162,10 @@ def test_a_trial_is_measured_evaluated_concluded_found_and_reported_on_accessibl
     assert report.state == GeneratedReport.State.DONE and len(pages) == report.pages
     assert any(TITLE in text and "Skaleret" in text for text in pages)
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "60", "-f", "1", "-l", "4", "-png", str(pdf_path),
-                        str(ARTIFACTS / "rundrapport-side")], check=True)  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-f", "1", "-l", "4", "-png", str(pdf_path), str(ARTIFACTS / "rundrapport-side")],
+            check=True,
+        )
         assert len(list(ARTIFACTS.glob("rundrapport-side-*.png"))) == 4
 
     assert not axe.blocking, "axe fandt alvorlige WCAG-fejl:\n" + axe.report()

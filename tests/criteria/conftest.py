@@ -18,8 +18,13 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def second_reviewer(units):
-    return UserFactory(username="bedoemmer2", first_name="Sofie", last_name="Berg", unit=units["omraade"],
-                       roles=[roles.KRITERIEBEDOMMER, roles.MEDARBEJDER])  # fmt: skip
+    return UserFactory(
+        username="bedoemmer2",
+        first_name="Sofie",
+        last_name="Berg",
+        unit=units["omraade"],
+        roles=[roles.KRITERIEBEDOMMER, roles.MEDARBEJDER],
+    )
 
 
 @pytest.fixture
@@ -41,8 +46,9 @@ def endorsed(submitted, manager):
 @pytest.fixture
 def in_review(endorsed, coordinator, reviewer, second_reviewer):
     """Submitted, endorsed by the manager, assigned to `reviewer` and `second_reviewer`."""
-    services.reviewers_assign(initiative_id=endorsed.pk, actor=coordinator, reviewers=[reviewer, second_reviewer],
-                              due_date=due())  # fmt: skip
+    services.reviewers_assign(
+        initiative_id=endorsed.pk, actor=coordinator, reviewers=[reviewer, second_reviewer], due_date=due()
+    )
     endorsed.refresh_from_db()
     return endorsed
 

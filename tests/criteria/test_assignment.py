@@ -82,8 +82,13 @@ def test_without_the_managers_endorsement_the_coordinator_must_give_a_reason(sub
     with pytest.raises(EndorsementMissing):
         services.reviewers_assign(initiative_id=submitted.pk, actor=coordinator, reviewers=[reviewer], due_date=due())
     assert not ReviewAssignment.objects.exists()
-    services.reviewers_assign(initiative_id=submitted.pk, actor=coordinator, reviewers=[reviewer], due_date=due(),
-                              note="Lederen er på ferie; ansøgeren har bedt os gå videre.")  # fmt: skip
+    services.reviewers_assign(
+        initiative_id=submitted.pk,
+        actor=coordinator,
+        reviewers=[reviewer],
+        due_date=due(),
+        note="Lederen er på ferie; ansøgeren har bedt os gå videre.",
+    )
     submitted.refresh_from_db()
     assert submitted.status == Status.IN_REVIEW
     event = InitiativeEvent.objects.get(initiative=submitted, action="start_review")
@@ -117,8 +122,10 @@ def test_reviewers_cannot_be_assigned_to_a_draft(draft, coordinator, reviewer):
 
 def test_the_assignment_page_keeps_what_was_typed_when_the_reason_is_missing(submitted, coordinator, reviewer, client):
     client.force_login(coordinator)
-    response = client.post(reverse("criteria:assign", args=[submitted.pk]),
-                           {"reviewers": [reviewer.pk], "due_date": due().isoformat(), "note": ""})  # fmt: skip
+    response = client.post(
+        reverse("criteria:assign", args=[submitted.pk]),
+        {"reviewers": [reviewer.pk], "due_date": due().isoformat(), "note": ""},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Skriv, hvorfor bedømmelsen skal i gang" in page
@@ -129,8 +136,9 @@ def test_the_assignment_page_keeps_what_was_typed_when_the_reason_is_missing(sub
 
 def test_the_assignment_page_assigns_and_redirects_to_the_overview(endorsed, coordinator, reviewer, client):
     client.force_login(coordinator)
-    response = client.post(reverse("criteria:assign", args=[endorsed.pk]),
-                           {"reviewers": [reviewer.pk], "due_date": due().isoformat()})  # fmt: skip
+    response = client.post(
+        reverse("criteria:assign", args=[endorsed.pk]), {"reviewers": [reviewer.pk], "due_date": due().isoformat()}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("criteria:overview", args=[endorsed.pk])
     assert assignment_of(endorsed, reviewer)

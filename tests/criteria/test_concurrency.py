@@ -26,8 +26,13 @@ def seeded_principles(db):
     # An earlier transactional test may have flushed the data migration's rows.
     if not CriteriaSet.objects.active().exists():
         seed = importlib.import_module("criteria.migrations.0002_de_9_baerende_principper")
-        created = services.criteria_set_create(actor=None, name="De 9 bærende principper", approved_by="Økonomiudvalget",
-                                               approved_on=dt.date(2018, 6, 18), texts=seed.PRINCIPLES)  # fmt: skip
+        created = services.criteria_set_create(
+            actor=None,
+            name="De 9 bærende principper",
+            approved_by="Økonomiudvalget",
+            approved_on=dt.date(2018, 6, 18),
+            texts=seed.PRINCIPLES,
+        )
         services.criteria_set_publish(actor=None, criteria_set_id=created.pk)
 
 
@@ -63,8 +68,14 @@ def test_two_reviewers_submitting_at_once_give_exactly_one_all_in_message(
                 assert first_done.wait(10)
             assignment_id, scores = jobs[user.pk]
             with transaction.atomic():
-                services.review_save(assignment_id=assignment_id, actor=user, scores=scores, recommendation="godkend",
-                                     comment="Fin.", submit=True)  # fmt: skip
+                services.review_save(
+                    assignment_id=assignment_id,
+                    actor=user,
+                    scores=scores,
+                    recommendation="godkend",
+                    comment="Fin.",
+                    submit=True,
+                )
                 if hold:  # keep the lock until the other submission is queued behind it
                     first_done.set()
                     assert release.wait(10)

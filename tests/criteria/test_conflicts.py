@@ -19,8 +19,9 @@ from tests.factories import OrgUnitFactory, UserFactory
 
 
 def assign(initiative, coordinator, *reviewers):
-    return services.reviewers_assign(initiative_id=initiative.pk, actor=coordinator, reviewers=list(reviewers),
-                                     due_date=due())  # fmt: skip
+    return services.reviewers_assign(
+        initiative_id=initiative.pk, actor=coordinator, reviewers=list(reviewers), due_date=due()
+    )
 
 
 def make_reviewer(unit, *extra_roles):

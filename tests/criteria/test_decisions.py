@@ -61,11 +61,13 @@ def test_the_rule_is_a_setting(reviewed, coordinator, settings):
     assert not decide(reviewed, coordinator).is_override
 
 
-def test_a_declined_or_unsubmitted_review_does_not_count_towards_the_rule(in_review, coordinator, reviewer,
-                                                                          second_reviewer):  # fmt: skip
+def test_a_declined_or_unsubmitted_review_does_not_count_towards_the_rule(
+    in_review, coordinator, reviewer, second_reviewer
+):
     submit_review(in_review, reviewer)
-    services.review_decline(assignment_id=assignment_of(in_review, second_reviewer).pk, actor=second_reviewer,
-                            reason="Inhabil")  # fmt: skip
+    services.review_decline(
+        assignment_id=assignment_of(in_review, second_reviewer).pk, actor=second_reviewer, reason="Inhabil"
+    )
     with pytest.raises(DecisionRuleNotMet):
         decide(in_review, coordinator)
 
@@ -101,8 +103,9 @@ def test_approval_goes_through_the_lifecycle_stores_the_reasons_and_tells_the_ap
     event = InitiativeEvent.objects.get(initiative=reviewed, action="approve")
     assert event.actor == coordinator and event.data["decision"] == decision.pk
     for person in (initiator, team_member):
-        assert Notification.objects.filter(recipient=person, subject__contains="Godkendt",
-                                           body__contains="Godkendt som prøvehandling.").exists()  # fmt: skip
+        assert Notification.objects.filter(
+            recipient=person, subject__contains="Godkendt", body__contains="Godkendt som prøvehandling."
+        ).exists()
 
 
 @pytest.mark.parametrize(("outcome", "status"), [("afvis", Status.REJECTED), ("tilbage", Status.CHANGES_REQUESTED)])
@@ -150,8 +153,9 @@ def test_approval_fixes_the_trial_agreement_and_later_edits_do_not_change_it(rev
     assert agreement.indicators == [{"name": "Dobbeltbesøg", "unit": "antal", "baseline": "40.00", "target": "10.00"}]
 
     # Later changes to the application (by any route) leave the agreement as it was.
-    Initiative.objects.filter(pk=reviewed.pk).update(hypothesis="En helt anden hypotese",
-                                                     end_date=reviewed.end_date + dt.timedelta(days=90))  # fmt: skip
+    Initiative.objects.filter(pk=reviewed.pk).update(
+        hypothesis="En helt anden hypotese", end_date=reviewed.end_date + dt.timedelta(days=90)
+    )
     Indicator.objects.filter(initiative=reviewed).update(target=Decimal("30"))
     agreement.refresh_from_db()
     assert agreement.hypothesis == "Hvis vi mødes, falder dobbeltbesøg."

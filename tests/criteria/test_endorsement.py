@@ -47,8 +47,9 @@ def test_an_endorsement_is_recorded_audited_and_told_to_applicant_and_coordinato
 
 
 def test_sending_back_moves_the_application_back_to_the_applicant_with_the_reason(submitted, manager, initiator):
-    services.endorsement_record(initiative_id=submitted.pk, actor=manager, verdict=V.RETURNED,
-                                reason="Beskriv målgruppen bedre.")  # fmt: skip
+    services.endorsement_record(
+        initiative_id=submitted.pk, actor=manager, verdict=V.RETURNED, reason="Beskriv målgruppen bedre."
+    )
     submitted.refresh_from_db()
     assert submitted.status == Status.CHANGES_REQUESTED
     event = InitiativeEvent.objects.get(initiative=submitted, action="request_changes")
@@ -97,16 +98,21 @@ def test_a_resubmitted_application_waits_for_a_fresh_view(submitted, manager, in
 def test_after_a_refusal_the_applicant_may_ask_the_coordinator_to_go_on(
     submitted, manager, initiator, coordinator, reviewer
 ):
-    services.endorsement_record(initiative_id=submitted.pk, actor=manager, verdict=V.DECLINED,
-                                reason="Passer ikke med vores strategi.")  # fmt: skip
+    services.endorsement_record(
+        initiative_id=submitted.pk, actor=manager, verdict=V.DECLINED, reason="Passer ikke med vores strategi."
+    )
     services.endorsement_escalate(initiative_id=submitted.pk, actor=initiator, note="Borgerne efterspørger det.")
     note = Notification.objects.get(recipient=coordinator, subject__startswith="Ansøgeren beder")
     assert "Borgerne efterspørger det." in note.body
     assert ManagerEndorsement.objects.get().escalated_at is not None
     # The coordinator takes it forward with a reason; the refusal stays on record.
-    services.reviewers_assign(initiative_id=submitted.pk, actor=coordinator, reviewers=[reviewer],
-                              due_date=due(),
-                              note="Ansøgeren har bedt om det.")  # fmt: skip
+    services.reviewers_assign(
+        initiative_id=submitted.pk,
+        actor=coordinator,
+        reviewers=[reviewer],
+        due_date=due(),
+        note="Ansøgeren har bedt om det.",
+    )
     submitted.refresh_from_db()
     assert submitted.status == Status.IN_REVIEW
 
@@ -156,7 +162,8 @@ def test_the_endorsement_page_keeps_the_typed_reason_when_the_verdict_is_missing
 
 def test_the_endorsement_page_records_the_view(submitted, manager, client):
     client.force_login(manager)
-    response = client.post(reverse("criteria:endorse", args=[submitted.pk]),
-                           {"verdict": V.DECLINED, "reason": "For dyr."})  # fmt: skip
+    response = client.post(
+        reverse("criteria:endorse", args=[submitted.pk]), {"verdict": V.DECLINED, "reason": "For dyr."}
+    )
     assert response.status_code == 302
     assert ManagerEndorsement.objects.get().verdict == V.DECLINED

@@ -17,16 +17,21 @@ from initiatives.models import Initiative, Status
 @pytest.mark.parametrize("tab", ["alle", "aabne"])
 def test_every_assignment_once_in_order_on_every_page(client, settings, reviewer, coordinator, initiator, tab):
     settings.PAGE_SIZE = 5
-    trials = Initiative.objects.bulk_create([
-        Initiative(title=f"Bedømt {n:02d}", owner=initiator, owning_unit=initiator.unit, status=Status.IN_REVIEW)
-        for n in range(13)
-    ])  # fmt: skip
+    trials = Initiative.objects.bulk_create(
+        [
+            Initiative(title=f"Bedømt {n:02d}", owner=initiator, owning_unit=initiator.unit, status=Status.IN_REVIEW)
+            for n in range(13)
+        ]
+    )
     today = timezone.localdate()
-    ReviewAssignment.objects.bulk_create([
-        ReviewAssignment(initiative=trial, reviewer=reviewer, assigned_by=coordinator,
-                         due_date=today + dt.timedelta(days=n % 4))  # ties in the due date
-        for n, trial in enumerate(trials)
-    ])  # fmt: skip
+    ReviewAssignment.objects.bulk_create(
+        [
+            ReviewAssignment(
+                initiative=trial, reviewer=reviewer, assigned_by=coordinator, due_date=today + dt.timedelta(days=n % 4)
+            )  # ties in the due date
+            for n, trial in enumerate(trials)
+        ]
+    )
     start = timezone.now()
     for n, assignment in enumerate(ReviewAssignment.objects.filter(reviewer=reviewer).order_by("pk")):
         # ties in the time assigned too, so the order needs its tie-break on pk

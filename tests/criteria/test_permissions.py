@@ -15,33 +15,110 @@ from slagelse_ou import roles
 from tests.criteria.helpers import assignment_of, complete_scores, due, reasons_for_all
 from tests.factories import UserFactory
 
-PERSONAS = ["anonymous", "citizen", "outsider", "initiator", "team_member", "manager", "reviewer",
-            "other_reviewer", "coordinator", "committee_member"]  # fmt: skip
+PERSONAS = [
+    "anonymous",
+    "citizen",
+    "outsider",
+    "initiator",
+    "team_member",
+    "manager",
+    "reviewer",
+    "other_reviewer",
+    "coordinator",
+    "committee_member",
+]
 LOGIN, OK, DONE = "login", 200, 302
 
 # view: {persona: expected}; personas not named get `default`.
 MATRIX = {
     "manager_queue": ({"anonymous": LOGIN, "manager": OK}, 403),
     "my_reviews": ({"anonymous": LOGIN, "citizen": 403}, OK),
-    "endorse_get": ({"anonymous": LOGIN, "manager": OK, "initiator": 403, "team_member": 403, "coordinator": 403,
-                     "committee_member": 403}, 404),
-    "endorse_post": ({"anonymous": LOGIN, "manager": DONE, "initiator": 403, "team_member": 403, "coordinator": 403,
-                      "committee_member": 403}, 404),
-    "escalate": ({"anonymous": LOGIN, "initiator": DONE, "team_member": DONE, "manager": 403, "coordinator": 403,
-                  "committee_member": 403}, 404),
-    "overview": ({"anonymous": LOGIN, "coordinator": OK, "committee_member": OK, "initiator": 403,
-                  "team_member": 403, "manager": 403, "reviewer": 403}, 404),
-    "assign": ({"anonymous": LOGIN, "coordinator": DONE, "committee_member": 403, "initiator": 403,
-                "team_member": 403, "manager": 403, "reviewer": 403}, 404),
-    "unassign": ({"anonymous": LOGIN, "coordinator": DONE, "committee_member": 403, "initiator": 403,
-                  "team_member": 403, "manager": 403, "reviewer": 403}, 404),
-    "decide": ({"anonymous": LOGIN, "coordinator": DONE, "committee_member": 403, "initiator": 403,
-                "team_member": 403, "manager": 403, "reviewer": 403}, 404),
+    "endorse_get": (
+        {
+            "anonymous": LOGIN,
+            "manager": OK,
+            "initiator": 403,
+            "team_member": 403,
+            "coordinator": 403,
+            "committee_member": 403,
+        },
+        404,
+    ),
+    "endorse_post": (
+        {
+            "anonymous": LOGIN,
+            "manager": DONE,
+            "initiator": 403,
+            "team_member": 403,
+            "coordinator": 403,
+            "committee_member": 403,
+        },
+        404,
+    ),
+    "escalate": (
+        {
+            "anonymous": LOGIN,
+            "initiator": DONE,
+            "team_member": DONE,
+            "manager": 403,
+            "coordinator": 403,
+            "committee_member": 403,
+        },
+        404,
+    ),
+    "overview": (
+        {
+            "anonymous": LOGIN,
+            "coordinator": OK,
+            "committee_member": OK,
+            "initiator": 403,
+            "team_member": 403,
+            "manager": 403,
+            "reviewer": 403,
+        },
+        404,
+    ),
+    "assign": (
+        {
+            "anonymous": LOGIN,
+            "coordinator": DONE,
+            "committee_member": 403,
+            "initiator": 403,
+            "team_member": 403,
+            "manager": 403,
+            "reviewer": 403,
+        },
+        404,
+    ),
+    "unassign": (
+        {
+            "anonymous": LOGIN,
+            "coordinator": DONE,
+            "committee_member": 403,
+            "initiator": 403,
+            "team_member": 403,
+            "manager": 403,
+            "reviewer": 403,
+        },
+        404,
+    ),
+    "decide": (
+        {
+            "anonymous": LOGIN,
+            "coordinator": DONE,
+            "committee_member": 403,
+            "initiator": 403,
+            "team_member": 403,
+            "manager": 403,
+            "reviewer": 403,
+        },
+        404,
+    ),
     "review_get": ({"anonymous": LOGIN, "reviewer": OK}, 404),
     "review_post": ({"anonymous": LOGIN, "reviewer": DONE}, 404),
     "review_declare": ({"anonymous": LOGIN, "reviewer": DONE}, 404),
     "review_decline": ({"anonymous": LOGIN, "reviewer": DONE}, 404),
-}  # fmt: skip
+}
 
 
 def cases():
@@ -81,8 +158,12 @@ def test_each_persona_gets_the_expected_answer_from_each_criteria_view(client, r
     if view in ("endorse_get", "endorse_post", "escalate"):
         initiative = request.getfixturevalue("submitted")
         if view == "escalate":
-            services.endorsement_record(initiative_id=initiative.pk, actor=request.getfixturevalue("manager"),
-                                        verdict=ManagerEndorsement.Verdict.DECLINED, reason="Nej.")  # fmt: skip
+            services.endorsement_record(
+                initiative_id=initiative.pk,
+                actor=request.getfixturevalue("manager"),
+                verdict=ManagerEndorsement.Verdict.DECLINED,
+                reason="Nej.",
+            )
     elif view not in ("manager_queue", "my_reviews"):
         initiative = request.getfixturevalue("in_review")
         assignment = assignment_of(initiative, request.getfixturevalue("reviewer"))
@@ -102,8 +183,9 @@ def test_each_persona_gets_the_expected_answer_from_each_criteria_view(client, r
         response = client.get(reverse("criteria:overview", args=[initiative.pk]))
     elif view == "assign":
         spare = request.getfixturevalue("spare_reviewer")
-        response = client.post(reverse("criteria:assign", args=[initiative.pk]),
-                               {"reviewers": [spare.pk], "due_date": due().isoformat()})  # fmt: skip
+        response = client.post(
+            reverse("criteria:assign", args=[initiative.pk]), {"reviewers": [spare.pk], "due_date": due().isoformat()}
+        )
     elif view == "unassign":
         response = client.post(reverse("criteria:unassign", args=[assignment.pk]))
     elif view == "decide":
@@ -116,8 +198,9 @@ def test_each_persona_gets_the_expected_answer_from_each_criteria_view(client, r
     elif view == "review_post":
         services.review_declare(assignment_id=assignment.pk, actor=request.getfixturevalue("reviewer"))
         first = active_criteria()[0]
-        response = client.post(reverse("criteria:review", args=[assignment.pk]),
-                               {f"c{first.pk}-verdict": "opfyldt", "save": "1"})  # fmt: skip
+        response = client.post(
+            reverse("criteria:review", args=[assignment.pk]), {f"c{first.pk}-verdict": "opfyldt", "save": "1"}
+        )
     elif view == "review_declare":
         response = client.post(reverse("criteria:review_declare", args=[assignment.pk]), {"confirm": "on"})
     else:
@@ -154,9 +237,14 @@ PUBLIC_REASON = "Offentlig begrundelse for princippet"
 def _review(initiative, user, canary):
     assignment = assignment_of(initiative, user)
     services.review_declare(assignment_id=assignment.pk, actor=user)
-    services.review_save(assignment_id=assignment.pk, actor=user,
-                         scores=complete_scores(assignment, "delvist_opfyldt", canary["justification"]),
-                         recommendation="godkend", comment=canary["comment"], submit=True)  # fmt: skip
+    services.review_save(
+        assignment_id=assignment.pk,
+        actor=user,
+        scores=complete_scores(assignment, "delvist_opfyldt", canary["justification"]),
+        recommendation="godkend",
+        comment=canary["comment"],
+        submit=True,
+    )
 
 
 @pytest.fixture
@@ -165,17 +253,22 @@ def canary_state(request, in_review, coordinator, reviewer, second_reviewer, spa
     with public reasons of the coordinator's own."""
     for name in PERSONAS[1:]:
         request.getfixturevalue(name)
-    services.reviewers_assign(initiative_id=in_review.pk, actor=coordinator, reviewers=[spare_reviewer],
-                              due_date=due())  # fmt: skip
+    services.reviewers_assign(initiative_id=in_review.pk, actor=coordinator, reviewers=[spare_reviewer], due_date=due())
     _review(in_review, reviewer, CANARY_A)
     _review(in_review, second_reviewer, CANARY_B)
-    services.review_decline(assignment_id=assignment_of(in_review, spare_reviewer).pk, actor=spare_reviewer,
-                            reason=CANARY_DECLINE)  # fmt: skip
+    services.review_decline(
+        assignment_id=assignment_of(in_review, spare_reviewer).pk, actor=spare_reviewer, reason=CANARY_DECLINE
+    )
 
     def state(decided: bool):
         if decided:
-            services.decision_record(initiative_id=in_review.pk, actor=coordinator, outcome="godkend",
-                                     summary="Godkendt.", reasons=reasons_for_all(PUBLIC_REASON))  # fmt: skip
+            services.decision_record(
+                initiative_id=in_review.pk,
+                actor=coordinator,
+                outcome="godkend",
+                summary="Godkendt.",
+                reasons=reasons_for_all(PUBLIC_REASON),
+            )
         return in_review
 
     return state

@@ -41,8 +41,13 @@ def test_the_matrix_query_count_does_not_grow_with_reviewers_or_principles(
     small = reviewed_initiative(owner=initiator, manager=manager, coordinator=coordinator, reviewers=reviewers[:2])
 
     # A new version with three principles, then a round with six reviewers under it.
-    v2 = services.criteria_set_create(actor=None, name="Tre principper", approved_by="Økonomiudvalget",
-                                      approved_on=dt.date(2027, 1, 1), texts=["Et", "To", "Tre"])  # fmt: skip
+    v2 = services.criteria_set_create(
+        actor=None,
+        name="Tre principper",
+        approved_by="Økonomiudvalget",
+        approved_on=dt.date(2027, 1, 1),
+        texts=["Et", "To", "Tre"],
+    )
     services.criteria_set_publish(actor=None, criteria_set_id=v2.pk)
     large = reviewed_initiative(owner=initiator, manager=manager, coordinator=coordinator, reviewers=reviewers)
 

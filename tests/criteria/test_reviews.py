@@ -27,8 +27,9 @@ def declared(in_review, reviewer):
 
 def test_a_draft_can_be_saved_incomplete_and_is_not_submitted(declared, reviewer):
     first = declared.review.criteria_set.criteria.get(order=1)
-    review = services.review_save(assignment_id=declared.pk, actor=reviewer,
-                                  scores={first.pk: ("delvist_opfyldt", "Halvvejs")})  # fmt: skip
+    review = services.review_save(
+        assignment_id=declared.pk, actor=reviewer, scores={first.pk: ("delvist_opfyldt", "Halvvejs")}
+    )
     assert review.submitted_at is None
     assert ReviewScore.objects.get(review=review, criterion=first).justification == "Halvvejs"
     declared.refresh_from_db()
@@ -39,8 +40,14 @@ def test_a_review_without_a_verdict_for_every_principle_cannot_be_submitted(decl
     scores = complete_scores(declared)
     scores.pop(next(iter(scores)))
     with pytest.raises(IncompleteReview, match="Vælg en vurdering af princip 1"):
-        services.review_save(assignment_id=declared.pk, actor=reviewer, scores=scores, recommendation="godkend",
-                             comment="Fin", submit=True)  # fmt: skip
+        services.review_save(
+            assignment_id=declared.pk,
+            actor=reviewer,
+            scores=scores,
+            recommendation="godkend",
+            comment="Fin",
+            submit=True,
+        )
     declared.review.refresh_from_db()
     assert declared.review.submitted_at is None
 
@@ -48,32 +55,57 @@ def test_a_review_without_a_verdict_for_every_principle_cannot_be_submitted(decl
 @pytest.mark.parametrize("verdict", ["delvist_opfyldt", "ikke_opfyldt", "ikke_relevant"])
 def test_a_justification_is_required_unless_the_principle_is_met(declared, reviewer, verdict):
     with pytest.raises(IncompleteReview, match="Begrund vurderingen af princip"):
-        services.review_save(assignment_id=declared.pk, actor=reviewer, scores=complete_scores(declared, verdict, ""),
-                             recommendation="afvis", comment="Nej", submit=True)  # fmt: skip
+        services.review_save(
+            assignment_id=declared.pk,
+            actor=reviewer,
+            scores=complete_scores(declared, verdict, ""),
+            recommendation="afvis",
+            comment="Nej",
+            submit=True,
+        )
 
 
 def test_a_met_principle_needs_no_justification(declared, reviewer):
-    review = services.review_save(assignment_id=declared.pk, actor=reviewer, scores=complete_scores(declared),
-                                  recommendation="godkend", comment="Godt.", submit=True)  # fmt: skip
+    review = services.review_save(
+        assignment_id=declared.pk,
+        actor=reviewer,
+        scores=complete_scores(declared),
+        recommendation="godkend",
+        comment="Godt.",
+        submit=True,
+    )
     assert review.submitted_at is not None
 
 
-@pytest.mark.parametrize(("recommendation", "comment", "message"), [
-    ("", "Kommentar", "Vælg en samlet anbefaling"),
-    ("godkend", " ", "Skriv en kommentar"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("recommendation", "comment", "message"),
+    [
+        ("", "Kommentar", "Vælg en samlet anbefaling"),
+        ("godkend", " ", "Skriv en kommentar"),
+    ],
+)
 def test_a_recommendation_with_a_comment_is_required(declared, reviewer, recommendation, comment, message):
     with pytest.raises(IncompleteReview, match=message):
-        services.review_save(assignment_id=declared.pk, actor=reviewer, scores=complete_scores(declared),
-                             recommendation=recommendation, comment=comment, submit=True)  # fmt: skip
+        services.review_save(
+            assignment_id=declared.pk,
+            actor=reviewer,
+            scores=complete_scores(declared),
+            recommendation=recommendation,
+            comment=comment,
+            submit=True,
+        )
 
 
 def test_a_submitted_review_is_locked_against_every_change(in_review, reviewer):
     assignment = submit_review(in_review, reviewer, justification="Oprindelig")
     with pytest.raises(ReviewLocked):
-        services.review_save(assignment_id=assignment.pk, actor=reviewer,
-                             scores=complete_scores(assignment, "ikke_opfyldt", "Ændret"), recommendation="afvis",
-                             comment="Ændret")  # fmt: skip
+        services.review_save(
+            assignment_id=assignment.pk,
+            actor=reviewer,
+            scores=complete_scores(assignment, "ikke_opfyldt", "Ændret"),
+            recommendation="afvis",
+            comment="Ændret",
+        )
     with pytest.raises(ReviewLocked):
         services.review_decline(assignment_id=assignment.pk, actor=reviewer, reason="For sent")
     assert set(assignment.review.scores.values_list("justification", flat=True)) == {"Oprindelig"}
@@ -85,8 +117,10 @@ def test_posting_to_a_locked_review_through_the_page_changes_nothing(in_review, 
     client.force_login(reviewer)
     data = {f"c{pk}-verdict": "ikke_opfyldt" for pk in complete_scores(assignment)}
     data |= {f"c{pk}-justification": "Ændret" for pk in complete_scores(assignment)}
-    response = client.post(reverse("criteria:review", args=[assignment.pk]),
-                           {**data, "recommendation": "afvis", "comment": "Ændret", "submit": "1"})  # fmt: skip
+    response = client.post(
+        reverse("criteria:review", args=[assignment.pk]),
+        {**data, "recommendation": "afvis", "comment": "Ændret", "submit": "1"},
+    )
     assert response.status_code == 200
     assert "kan ikke længere ændres" in response.content.decode()
     assert set(assignment.review.scores.values_list("verdict", flat=True)) == {"opfyldt"}
@@ -99,8 +133,10 @@ def test_the_review_page_keeps_everything_typed_and_explains_each_error_in_danis
     data[f"c{criteria[0].pk}-justification"] = "Min grundige tekst om faglighed"
     data.pop(f"c{criteria[4].pk}-verdict")  # principle 5 left out
     client.force_login(reviewer)
-    response = client.post(reverse("criteria:review", args=[declared.pk]),
-                           {**data, "recommendation": "godkend", "comment": "Min kommentar", "submit": "1"})  # fmt: skip
+    response = client.post(
+        reverse("criteria:review", args=[declared.pk]),
+        {**data, "recommendation": "godkend", "comment": "Min kommentar", "submit": "1"},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Begrund vurderingen af princip 3" in page
@@ -114,9 +150,10 @@ def test_the_review_page_keeps_everything_typed_and_explains_each_error_in_danis
 def test_saving_a_draft_through_the_page_keeps_it_for_later(declared, reviewer, client):
     first = declared.review.criteria_set.criteria.get(order=1)
     client.force_login(reviewer)
-    response = client.post(reverse("criteria:review", args=[declared.pk]),
-                           {f"c{first.pk}-verdict": "opfyldt", f"c{first.pk}-justification": "Kladdetekst",
-                            "save": "1"})  # fmt: skip
+    response = client.post(
+        reverse("criteria:review", args=[declared.pk]),
+        {f"c{first.pk}-verdict": "opfyldt", f"c{first.pk}-justification": "Kladdetekst", "save": "1"},
+    )
     assert response.status_code == 302
     page = client.get(reverse("criteria:review", args=[declared.pk])).content.decode()
     assert "Kladdetekst" in page
@@ -133,8 +170,9 @@ def test_a_declined_assignment_does_not_hold_up_the_all_reviews_in_message(
     in_review, reviewer, second_reviewer, coordinator
 ):
     submit_review(in_review, reviewer)
-    services.review_decline(assignment_id=assignment_of(in_review, second_reviewer).pk, actor=second_reviewer,
-                            reason="Inhabil")  # fmt: skip
+    services.review_decline(
+        assignment_id=assignment_of(in_review, second_reviewer).pk, actor=second_reviewer, reason="Inhabil"
+    )
     assert Notification.objects.filter(recipient=coordinator, subject__startswith="Alle bedømmelser").count() == 1
 
 

@@ -19,8 +19,13 @@ NEW_TEXTS = ["Borgeren i centrum.", "Fagligheden skal i højsædet!", "Vi deler 
 
 
 def new_version(**kwargs) -> CriteriaSet:
-    return services.criteria_set_create(actor=None, name="Principper 2027", approved_by="Økonomiudvalget",
-                                        approved_on=dt.date(2027, 1, 15), texts=kwargs.get("texts", NEW_TEXTS))  # fmt: skip
+    return services.criteria_set_create(
+        actor=None,
+        name="Principper 2027",
+        approved_by="Økonomiudvalget",
+        approved_on=dt.date(2027, 1, 15),
+        texts=kwargs.get("texts", NEW_TEXTS),
+    )
 
 
 def test_a_new_version_gets_the_next_number_and_is_not_active_until_published(db):
@@ -101,15 +106,25 @@ def test_a_review_keeps_the_version_it_was_made_under_after_a_new_version_is_pub
 def test_a_new_round_after_a_request_for_changes_uses_the_newly_published_version(
     in_review, reviewer, second_reviewer, coordinator, initiator, other_reviewer
 ):
-    services.decision_record(initiative_id=in_review.pk, actor=coordinator, outcome="tilbage",
-                             summary="Skarpere indikatorer, tak.", override_reason="Vi mangler ikke mere.")  # fmt: skip
+    services.decision_record(
+        initiative_id=in_review.pk,
+        actor=coordinator,
+        outcome="tilbage",
+        summary="Skarpere indikatorer, tak.",
+        override_reason="Vi mangler ikke mere.",
+    )
     v2 = new_version()
     services.criteria_set_publish(actor=None, criteria_set_id=v2.pk)
     from initiatives import services as lifecycle
 
     lifecycle.initiative_submit(initiative_id=in_review.pk, actor=initiator)
-    services.reviewers_assign(initiative_id=in_review.pk, actor=coordinator, reviewers=[other_reviewer],
-                              due_date=due(), note="Går videre uden ny vurdering.")  # fmt: skip
+    services.reviewers_assign(
+        initiative_id=in_review.pk,
+        actor=coordinator,
+        reviewers=[other_reviewer],
+        due_date=due(),
+        note="Går videre uden ny vurdering.",
+    )
     assert assignment_of(in_review, other_reviewer).review.criteria_set == v2
     old = Review.objects.filter(assignment__initiative=in_review, assignment__decision__isnull=False)
     assert set(old.values_list("criteria_set__version", flat=True)) == {1}

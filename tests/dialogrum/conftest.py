@@ -26,9 +26,17 @@ from tests.conftest import move
 from tests.factories import UserFactory, make_initiative
 
 PERSONAS = [
-    "anonymous", "citizen", "member", "outsider", "initiator", "team_member", "manager", "reviewer",
-    "coordinator", "committee_member",
-]  # fmt: skip
+    "anonymous",
+    "citizen",
+    "member",
+    "outsider",
+    "initiator",
+    "team_member",
+    "manager",
+    "reviewer",
+    "coordinator",
+    "committee_member",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -64,42 +72,61 @@ class RoomWorld:
 
 
 def _populate(room: Room, *, writer, replier, owner) -> RoomWorld:
-    thread = services.thread_create(room_id=room.pk, author=writer, title=f"Tråd i {room.display_title}",
-                                    body="Hvad mener I?")  # fmt: skip
+    thread = services.thread_create(
+        room_id=room.pk, author=writer, title=f"Tråd i {room.display_title}", body="Hvad mener I?"
+    )
     reply = services.post_reply(thread_id=thread.pk, author=replier, body="Godt spørgsmål.")
     start = timezone.now() + dt.timedelta(days=7)
-    meeting = services.meeting_create(room_id=room.pk, actor=owner, data={
-        "title": f"Møde i {room.display_title}", "starts_at": start, "ends_at": start + dt.timedelta(hours=2),
-        "location": "Rådhuset", "online_url": "", "description": "",
-    })  # fmt: skip
+    meeting = services.meeting_create(
+        room_id=room.pk,
+        actor=owner,
+        data={
+            "title": f"Møde i {room.display_title}",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=2),
+            "location": "Rådhuset",
+            "online_url": "",
+            "description": "",
+        },
+    )
     return RoomWorld(room=room, thread=thread, opening=thread.posts.get(is_opening=True), reply=reply, meeting=meeting)
 
 
 def running_initiative(*, owner, team, coordinator, title):
     initiative = make_initiative(owner=owner, title=title)
     initiative_services.team_member_add(initiative_id=initiative.pk, actor=owner, user=team)
-    return move(initiative, "submit", "approve", "start",
-                actor_by_action={"submit": owner, "approve": coordinator, "start": owner})  # fmt: skip
+    return move(
+        initiative,
+        "submit",
+        "approve",
+        "start",
+        actor_by_action={"submit": owner, "approve": coordinator, "start": owner},
+    )
 
 
 @pytest.fixture
 def world(initiator, team_member, coordinator, committee_member, member, manager, reviewer, citizen, outsider):
     rooms: dict[str, RoomWorld] = {}
-    for key, visibility in (("tema_offentlig", Visibility.PUBLIC), ("tema_medarbejdere", Visibility.STAFF),
-                            ("tema_medlemmer", Visibility.MEMBERS)):  # fmt: skip
+    for key, visibility in (
+        ("tema_offentlig", Visibility.PUBLIC),
+        ("tema_medarbejdere", Visibility.STAFF),
+        ("tema_medlemmer", Visibility.MEMBERS),
+    ):
         room = services.room_create(actor=coordinator, title=key, visibility=visibility)
         if visibility != Visibility.PUBLIC:
             services.room_member_invite(room_id=room.pk, actor=coordinator, user=member)
         rooms[key] = _populate(room, writer=coordinator, replier=coordinator, owner=coordinator)
 
     running = running_initiative(owner=initiator, team=team_member, coordinator=coordinator, title="Kørende")
-    rooms["proeve_i_gang"] = _populate(services.room_for_initiative_ensure(initiative=running),
-                                       writer=initiator, replier=team_member, owner=initiator)  # fmt: skip
+    rooms["proeve_i_gang"] = _populate(
+        services.room_for_initiative_ensure(initiative=running), writer=initiator, replier=team_member, owner=initiator
+    )
 
     draft = make_initiative(owner=initiator, title="Hemmelig kladde")
     initiative_services.team_member_add(initiative_id=draft.pk, actor=initiator, user=team_member)
-    rooms["proeve_kladde"] = _populate(services.room_for_initiative_ensure(initiative=draft),
-                                       writer=initiator, replier=team_member, owner=initiator)  # fmt: skip
+    rooms["proeve_kladde"] = _populate(
+        services.room_for_initiative_ensure(initiative=draft), writer=initiator, replier=team_member, owner=initiator
+    )
 
     closed = running_initiative(owner=initiator, team=team_member, coordinator=coordinator, title="Lukket rum")
     room = services.room_for_initiative_ensure(initiative=closed)
@@ -116,5 +143,9 @@ def public_room(coordinator):
 
 @pytest.fixture
 def public_thread(public_room, committee_member):
-    return services.thread_create(room_id=public_room.pk, author=committee_member, title="Hvad virker?",
-                                  body="Fortæl os, hvad der virker i hverdagen.")  # fmt: skip
+    return services.thread_create(
+        room_id=public_room.pk,
+        author=committee_member,
+        title="Hvad virker?",
+        body="Fortæl os, hvad der virker i hverdagen.",
+    )

@@ -88,8 +88,9 @@ def test_editing_with_htmx_swaps_only_the_post(client, post, citizen):
     client.force_login(citizen)
     with time_machine.travel(WRITTEN + dt.timedelta(minutes=2), tick=False):
         form = client.get(reverse("dialogrum:post_edit", args=[post.pk]), HTTP_HX_REQUEST="true").content.decode()
-        response = client.post(reverse("dialogrum:post_edit", args=[post.pk]), {"body": "Via htmx"},
-                               HTTP_HX_REQUEST="true")  # fmt: skip
+        response = client.post(
+            reverse("dialogrum:post_edit", args=[post.pk]), {"body": "Via htmx"}, HTTP_HX_REQUEST="true"
+        )
     assert form.lstrip().startswith(f'<form id="post-{post.pk}"') and "<html" not in form
     html = response.content.decode()
     assert html.lstrip().startswith(f'<article id="post-{post.pk}"') and "Via htmx" in html and "redigeret" in html

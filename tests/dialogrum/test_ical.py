@@ -18,11 +18,15 @@ def _unfold(text: str) -> list[str]:
 
 def test_every_line_ends_with_crlf_and_none_is_longer_than_75_octets():
     event = ical.Event(
-        uid="dialogmoede-1@example.dk", stamp=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
-        start=dt.datetime(2027, 3, 5, 15, tzinfo=dt.UTC), end=dt.datetime(2027, 3, 5, 17, tzinfo=dt.UTC),
+        uid="dialogmoede-1@example.dk",
+        stamp=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        start=dt.datetime(2027, 3, 5, 15, tzinfo=dt.UTC),
+        end=dt.datetime(2027, 3, 5, 17, tzinfo=dt.UTC),
         summary="Dialogmøde om ældrepleje, hjemmepleje; og sygepleje " * 4,
-        description="Æbler, øl og ål: " * 20, location="Rådhuset", url="https://example.dk/moeder/1/",
-    )  # fmt: skip
+        description="Æbler, øl og ål: " * 20,
+        location="Rådhuset",
+        url="https://example.dk/moeder/1/",
+    )
     text = ical.calendar([event], name="Dialogmøder")
     assert text.endswith("END:VCALENDAR\r\n")
     assert "\n" not in text.replace("\r\n", "")  # no bare LF or CR anywhere
@@ -53,10 +57,18 @@ def test_times_are_written_in_utc():
 
 def test_a_meeting_downloads_as_an_ics_file_that_follows_the_meeting(client, public_room, coordinator):
     start = dt.datetime(2027, 3, 5, 16, 0, tzinfo=dt.UTC)
-    meeting = services.meeting_create(room_id=public_room.pk, actor=coordinator, data={
-        "title": "Borgermøde; om ældre, og mere", "starts_at": start, "ends_at": start + dt.timedelta(hours=2),
-        "location": "Rådhuset\nmødelokale 2", "online_url": "https://moede.example/x", "description": "Velkommen",
-    })  # fmt: skip
+    meeting = services.meeting_create(
+        room_id=public_room.pk,
+        actor=coordinator,
+        data={
+            "title": "Borgermøde; om ældre, og mere",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=2),
+            "location": "Rådhuset\nmødelokale 2",
+            "online_url": "https://moede.example/x",
+            "description": "Velkommen",
+        },
+    )
     response = client.get(reverse("dialogrum:meeting_ics", args=[meeting.pk]))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="dialogmoede-{meeting.pk}.ics"'
@@ -69,10 +81,18 @@ def test_a_meeting_downloads_as_an_ics_file_that_follows_the_meeting(client, pub
     assert "SEQUENCE:0" in lines
     assert any(line.startswith("URL:http") and line.endswith(meeting.get_absolute_url()) for line in lines)
 
-    services.meeting_update(meeting_id=meeting.pk, actor=coordinator, data={
-        "title": meeting.title, "starts_at": start + dt.timedelta(days=1), "ends_at": start + dt.timedelta(days=1, hours=2),
-        "location": meeting.location, "online_url": meeting.online_url, "description": meeting.description,
-    })  # fmt: skip
+    services.meeting_update(
+        meeting_id=meeting.pk,
+        actor=coordinator,
+        data={
+            "title": meeting.title,
+            "starts_at": start + dt.timedelta(days=1),
+            "ends_at": start + dt.timedelta(days=1, hours=2),
+            "location": meeting.location,
+            "online_url": meeting.online_url,
+            "description": meeting.description,
+        },
+    )
     lines = _unfold(client.get(reverse("dialogrum:meeting_ics", args=[meeting.pk])).content.decode())
     assert "SEQUENCE:1" in lines and "DTSTART:20270306T160000Z" in lines
 

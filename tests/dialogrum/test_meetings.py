@@ -18,8 +18,14 @@ from slagelse_ou.models import Notification
 
 def _data(start=None, **overrides):
     start = start or timezone.now() + dt.timedelta(days=3)
-    data = {"title": "Dialogmøde om hjemmepleje", "starts_at": start, "ends_at": start + dt.timedelta(hours=2),
-            "location": "Slagelse Rådhus, mødelokale 2", "online_url": "", "description": "Alle er velkomne."}  # fmt: skip
+    data = {
+        "title": "Dialogmøde om hjemmepleje",
+        "starts_at": start,
+        "ends_at": start + dt.timedelta(hours=2),
+        "location": "Slagelse Rådhus, mødelokale 2",
+        "online_url": "",
+        "description": "Alle er velkomne.",
+    }
     data.update(overrides)
     return data
 
@@ -32,18 +38,27 @@ def meeting(public_room, coordinator):
 @pytest.fixture
 def held_meeting(public_room, coordinator):
     """A meeting that took place yesterday and has minutes."""
-    meeting = services.meeting_create(room_id=public_room.pk, actor=coordinator,
-                                      data=_data(start=timezone.now() - dt.timedelta(days=1)))  # fmt: skip
-    return services.meeting_minutes_save(meeting_id=meeting.pk, actor=coordinator,
-                                         minutes="## Referat\n\nVi aftalte at **prøve** morgenmødet.")  # fmt: skip
+    meeting = services.meeting_create(
+        room_id=public_room.pk, actor=coordinator, data=_data(start=timezone.now() - dt.timedelta(days=1))
+    )
+    return services.meeting_minutes_save(
+        meeting_id=meeting.pk, actor=coordinator, minutes="## Referat\n\nVi aftalte at **prøve** morgenmødet."
+    )
 
 
 def test_an_owner_plans_a_meeting_through_the_form(client, public_room, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("dialogrum:meeting_create", args=[public_room.pk]), {
-        "title": "Borgermøde", "starts_at": "2027-03-05T16:00", "ends_at": "2027-03-05T18:00",
-        "location": "", "online_url": "https://moede.slagelse.dk/abc", "description": "",
-    })  # fmt: skip
+    response = client.post(
+        reverse("dialogrum:meeting_create", args=[public_room.pk]),
+        {
+            "title": "Borgermøde",
+            "starts_at": "2027-03-05T16:00",
+            "ends_at": "2027-03-05T18:00",
+            "location": "",
+            "online_url": "https://moede.slagelse.dk/abc",
+            "description": "",
+        },
+    )
     meeting = Meeting.objects.get(title="Borgermøde")
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
     assert timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M") == "05.03.2027 16:00"
@@ -54,18 +69,24 @@ def test_an_owner_plans_a_meeting_through_the_form(client, public_room, coordina
 
 def test_a_meeting_that_ends_before_it_starts_or_has_no_place_is_refused_in_danish(client, public_room, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("dialogrum:meeting_create", args=[public_room.pk]), {
-        "title": "Forkert møde", "starts_at": "2027-03-05T16:00", "ends_at": "2027-03-05T15:00",
-        "location": "", "online_url": "", "description": "Min beskrivelse",
-    })  # fmt: skip
+    response = client.post(
+        reverse("dialogrum:meeting_create", args=[public_room.pk]),
+        {
+            "title": "Forkert møde",
+            "starts_at": "2027-03-05T16:00",
+            "ends_at": "2027-03-05T15:00",
+            "location": "",
+            "online_url": "",
+            "description": "Min beskrivelse",
+        },
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "Mødet skal slutte efter, det starter." in content and "Angiv et sted eller et onlinelink." in content
     assert "Forkert møde" in content and "Min beskrivelse" in content  # nothing typed is lost
     assert not Meeting.objects.exists()
     with pytest.raises(DomainError, match="slutte efter"):
-        services.meeting_create(room_id=public_room.pk, actor=coordinator,
-                                data=_data(ends_at=timezone.now()))  # fmt: skip
+        services.meeting_create(room_id=public_room.pk, actor=coordinator, data=_data(ends_at=timezone.now()))
 
 
 def test_only_room_owners_plan_meetings(public_room, outsider, committee_member):
@@ -77,8 +98,11 @@ def test_only_room_owners_plan_meetings(public_room, outsider, committee_member)
 def test_agenda_items_can_point_at_a_trial_and_link_to_it(client, meeting, coordinator, initiative_in):
     initiative = initiative_in("i_gang")
     client.force_login(coordinator)
-    response = client.post(reverse("dialogrum:agenda_add", args=[meeting.pk]),
-                           {"title": "Status på morgenmødet", "initiative": initiative.pk}, HTTP_HX_REQUEST="true")  # fmt: skip
+    response = client.post(
+        reverse("dialogrum:agenda_add", args=[meeting.pk]),
+        {"title": "Status på morgenmødet", "initiative": initiative.pk},
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<section class="form-section" id="agenda"')
     assert "Status på morgenmødet" in html and initiative.get_absolute_url() in html
@@ -130,8 +154,10 @@ def test_minutes_are_written_after_the_meeting_and_participants_and_followers_ar
 def test_minutes_attached_to_a_trial_show_on_the_trials_page(client, held_meeting, initiative_in, initiator):
     initiative = initiative_in("i_gang")
     client.force_login(initiator)
-    response = client.post(reverse("dialogrum:minutes_attach", args=[held_meeting.pk]),
-                           {"initiative": initiative.pk, "purpose": "evaluering", "note": "Input til evalueringen"})  # fmt: skip
+    response = client.post(
+        reverse("dialogrum:minutes_attach", args=[held_meeting.pk]),
+        {"initiative": initiative.pk, "purpose": "evaluering", "note": "Input til evalueringen"},
+    )
     assert response.status_code == 302
     link = MinutesLink.objects.get()
     assert (link.initiative, link.purpose, link.attached_by) == (initiative, "evaluering", initiator)
@@ -149,8 +175,13 @@ def test_minutes_from_a_closed_room_do_not_show_on_a_public_trial_to_outsiders(
 ):
     initiative = initiative_in("i_gang")
     services.meeting_minutes_attach(meeting_id=held_meeting.pk, actor=coordinator, initiative=initiative)
-    services.room_update(room_id=public_room.pk, actor=coordinator, title=public_room.title, description="",
-                         visibility=Visibility.MEMBERS)  # fmt: skip
+    services.room_update(
+        room_id=public_room.pk,
+        actor=coordinator,
+        title=public_room.title,
+        description="",
+        visibility=Visibility.MEMBERS,
+    )
     client.force_login(citizen)
     page = client.get(initiative.get_absolute_url()).content.decode()
     assert held_meeting.title not in page
@@ -181,8 +212,11 @@ def test_moving_a_meeting_raises_its_calendar_sequence_and_tells_participants(me
     meeting.refresh_from_db()
     assert meeting.sequence == 1 and meeting.location == "Borgernes Hus"
     assert Notification.objects.filter(recipient=citizen, subject__contains="er ændret").exists()
-    services.meeting_update(meeting_id=meeting.pk, actor=coordinator,
-                            data=_data(location="Borgernes Hus", description="Ny tekst", **same_time))  # fmt: skip
+    services.meeting_update(
+        meeting_id=meeting.pk,
+        actor=coordinator,
+        data=_data(location="Borgernes Hus", description="Ny tekst", **same_time),
+    )
     meeting.refresh_from_db()
     assert meeting.sequence == 1  # a new description does not move the event
 
@@ -217,8 +251,13 @@ def test_readers_with_the_same_roles_each_see_the_minutes_of_their_own_rooms(
 
     initiative = initiative_in("i_gang")
     services.meeting_minutes_attach(meeting_id=held_meeting.pk, actor=coordinator, initiative=initiative)
-    services.room_update(room_id=public_room.pk, actor=coordinator, title=public_room.title, description="",
-                         visibility=Visibility.MEMBERS)  # fmt: skip
+    services.room_update(
+        room_id=public_room.pk,
+        actor=coordinator,
+        title=public_room.title,
+        description="",
+        visibility=Visibility.MEMBERS,
+    )
     invited = UserFactory(username="inviteret", roles=[roles.BORGER])
     services.room_member_invite(room_id=public_room.pk, actor=coordinator, user=invited)
 
@@ -240,8 +279,13 @@ def test_readers_with_the_same_roles_each_open_only_the_threads_of_their_own_roo
     from slagelse_ou import roles
     from tests.factories import UserFactory
 
-    services.room_update(room_id=public_room.pk, actor=coordinator, title=public_room.title, description="",
-                         visibility=Visibility.MEMBERS)  # fmt: skip
+    services.room_update(
+        room_id=public_room.pk,
+        actor=coordinator,
+        title=public_room.title,
+        description="",
+        visibility=Visibility.MEMBERS,
+    )
     invited = UserFactory(username="inviteret2", roles=[roles.BORGER])
     services.room_member_invite(room_id=public_room.pk, actor=coordinator, user=invited)
     url = reverse("dialogrum:thread_detail", args=[public_thread.pk])

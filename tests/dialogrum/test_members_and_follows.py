@@ -28,8 +28,11 @@ def test_an_owner_invites_a_member_who_can_then_read_and_is_told(client, closed_
     assert grant.permission.codename == "view_room"
     event = DialogEvent.objects.get(action="member_invite")
     assert (event.actor, event.room, event.subject_user, event.data) == (
-        coordinator, closed_room, committee_member, {"owner": False},
-    )  # fmt: skip
+        coordinator,
+        closed_room,
+        committee_member,
+        {"owner": False},
+    )
     assert Notification.objects.filter(recipient=committee_member, subject__contains="inviteret").exists()
     client.force_login(committee_member)
     assert client.get(closed_room.get_absolute_url()).status_code == 200
@@ -57,8 +60,10 @@ def test_removing_a_member_revokes_access_and_is_audited(client, closed_room, co
 
 def test_changing_a_rooms_visibility_is_audited(client, closed_room, coordinator):
     client.force_login(coordinator)
-    client.post(reverse("dialogrum:room_edit", args=[closed_room.pk]),
-                {"title": "Åben sparring", "description": "", "visibility": "offentlig"})  # fmt: skip
+    client.post(
+        reverse("dialogrum:room_edit", args=[closed_room.pk]),
+        {"title": "Åben sparring", "description": "", "visibility": "offentlig"},
+    )
     event = DialogEvent.objects.get(action="room_update")
     assert event.data["visibility"] == ["medlemmer", "offentlig"] and event.actor == coordinator
     assert client.logout() is None and client.get(closed_room.get_absolute_url()).status_code == 200
@@ -85,8 +90,9 @@ def test_following_a_thread_brings_replies_and_authors_follow_their_own_threads(
 
 def test_unfollowing_stops_notifications(client, public_thread, committee_member, citizen):
     client.force_login(committee_member)
-    response = client.post(reverse("dialogrum:thread_follow", args=[public_thread.pk]), {"follow": "0"},
-                           HTTP_HX_REQUEST="true")  # fmt: skip
+    response = client.post(
+        reverse("dialogrum:thread_follow", args=[public_thread.pk]), {"follow": "0"}, HTTP_HX_REQUEST="true"
+    )
     assert "Følg tråden" in response.content.decode() and "<html" not in response.content.decode()
     services.post_reply(thread_id=public_thread.pk, author=citizen, body="Svar")
     assert not Notification.objects.filter(recipient=committee_member).exists()

@@ -95,8 +95,11 @@ def test_a_hidden_post_shows_as_hidden_with_its_reason_and_is_not_deleted(
     assert PostReport.objects.get(post=reply).resolution == "skjult"
     event = DialogEvent.objects.get(action="post_hide")
     assert (event.actor, event.post, event.subject_user, event.note) == (
-        coordinator, reply, citizen, "Personangreb på en kollega",
-    )  # fmt: skip
+        coordinator,
+        reply,
+        citizen,
+        "Personangreb på en kollega",
+    )
     assert event.data == {"reports_resolved": 1}
     assert Notification.objects.filter(recipient=citizen, subject__contains="er skjult").exists()
 

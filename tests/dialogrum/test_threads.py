@@ -64,8 +64,9 @@ def test_anonymous_visitors_read_public_threads_but_are_asked_to_log_in_to_reply
 
 def test_starting_a_thread_with_htmx_adds_it_to_the_list(client, public_room, citizen):
     client.force_login(citizen)
-    response = client.post(reverse("dialogrum:thread_create", args=[public_room.pk]),
-                           {"title": "Ny idé", "body": "Lad os prøve"}, **HTMX)  # fmt: skip
+    response = client.post(
+        reverse("dialogrum:thread_create", args=[public_room.pk]), {"title": "Ny idé", "body": "Lad os prøve"}, **HTMX
+    )
     html = response.content.decode()
     thread = Thread.objects.get(title="Ny idé")
     assert html.lstrip().startswith("<li") and thread.get_absolute_url() in html
@@ -74,8 +75,9 @@ def test_starting_a_thread_with_htmx_adds_it_to_the_list(client, public_room, ci
 
 def test_starting_a_thread_without_a_title_keeps_the_text_and_explains_in_danish(client, public_room, citizen):
     client.force_login(citizen)
-    response = client.post(reverse("dialogrum:thread_create", args=[public_room.pk]),
-                           {"title": "", "body": "Min lange tekst"})  # fmt: skip
+    response = client.post(
+        reverse("dialogrum:thread_create", args=[public_room.pk]), {"title": "", "body": "Min lange tekst"}
+    )
     content = response.content.decode()
     assert response.status_code == 200 and "Skriv en overskrift." in content and "Min lange tekst" in content
     assert not Thread.objects.exists()
@@ -130,9 +132,14 @@ def test_a_permalink_finds_the_page_a_post_is_on(client, long_thread, n, page):
 
 @pytest.mark.parametrize(
     ("name", "badge"),
-    [("committee_member", "Politiker"), ("initiator", "Medarbejder"), ("manager", "Leder"),
-     ("citizen", "Borger"), ("coordinator", "Sekretariat")],
-)  # fmt: skip
+    [
+        ("committee_member", "Politiker"),
+        ("initiator", "Medarbejder"),
+        ("manager", "Leder"),
+        ("citizen", "Borger"),
+        ("coordinator", "Sekretariat"),
+    ],
+)
 def test_every_participant_carries_a_role_badge(client, public_thread, persona, name, badge):
     post = services.post_reply(thread_id=public_thread.pk, author=persona(name), body="Mit indlæg")
     assert post.get_author_role_display() == badge

@@ -87,9 +87,15 @@ def test_a_draft_trials_room_does_not_leak_its_title_through_a_public_meetings_a
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("anonymous", 302), ("citizen", 403), ("outsider", 403), ("manager", 403), ("committee_member", 200),
-     ("coordinator", 200)],
-)  # fmt: skip
+    [
+        ("anonymous", 302),
+        ("citizen", 403),
+        ("outsider", 403),
+        ("manager", 403),
+        ("committee_member", 200),
+        ("coordinator", 200),
+    ],
+)
 def test_only_coordinators_and_politicians_may_create_thematic_rooms(client, persona, name, expected, db):
     _login(client, persona, name)
     assert client.get(reverse("dialogrum:room_create")).status_code == expected
@@ -97,9 +103,17 @@ def test_only_coordinators_and_politicians_may_create_thematic_rooms(client, per
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("anonymous", 302), ("citizen", 403), ("outsider", 403), ("initiator", 200), ("team_member", 200),
-     ("manager", 403), ("coordinator", 200), ("committee_member", 403)],
-)  # fmt: skip
+    [
+        ("anonymous", 302),
+        ("citizen", 403),
+        ("outsider", 403),
+        ("initiator", 200),
+        ("team_member", 200),
+        ("manager", 403),
+        ("coordinator", 200),
+        ("committee_member", 403),
+    ],
+)
 def test_a_trials_owner_and_team_own_its_room_and_others_who_see_it_get_403(client, world, persona, name, expected):
     _login(client, persona, name)
     room = world["proeve_i_gang"].room

@@ -98,8 +98,9 @@ def test_headings_start_below_the_pages_own_headings():
 def test_every_payload_is_inert_on_the_thread_page_too(client, public_room, citizen):
     """End to end: posted through the service, read through the page, title included."""
     client.force_login(citizen)
-    thread = services.thread_create(room_id=public_room.pk, author=citizen,
-                                    title="<script>alert('titel')</script>", body=PAYLOADS[0])  # fmt: skip
+    thread = services.thread_create(
+        room_id=public_room.pk, author=citizen, title="<script>alert('titel')</script>", body=PAYLOADS[0]
+    )
     for payload in PAYLOADS[1:]:
         services.post_reply(thread_id=thread.pk, author=citizen, body=payload)
     page = client.get(reverse("dialogrum:thread_detail", args=[thread.pk]) + "?side=1").content.decode()
@@ -122,8 +123,15 @@ def test_meeting_minutes_are_sanitised_the_same_way(public_room, coordinator):
     from django.utils import timezone
 
     start = timezone.now() - dt.timedelta(days=1)
-    meeting = services.meeting_create(room_id=public_room.pk, actor=coordinator, data={
-        "title": "Møde", "starts_at": start, "ends_at": start + dt.timedelta(hours=1), "location": "Rådhuset",
-    })  # fmt: skip
+    meeting = services.meeting_create(
+        room_id=public_room.pk,
+        actor=coordinator,
+        data={
+            "title": "Møde",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=1),
+            "location": "Rådhuset",
+        },
+    )
     meeting = services.meeting_minutes_save(meeting_id=meeting.pk, actor=coordinator, minutes="\n\n".join(PAYLOADS))
     assert_inert(meeting.minutes_html)

@@ -37,11 +37,27 @@ def valid_post(**overrides) -> dict:
     return data
 
 
-def submit(*, title: str = "Fælles spisning", description: str = "Spis sammen.", email: str = "",
-           name: str = "", area: str = "aeldre_sundhed", kind: str = "borger", confirm: bool = True):  # fmt: skip
+def submit(
+    *,
+    title: str = "Fælles spisning",
+    description: str = "Spis sammen.",
+    email: str = "",
+    name: str = "",
+    area: str = "aeldre_sundhed",
+    kind: str = "borger",
+    confirm: bool = True,
+):
     """An idea through the service (and confirmed, when it has an address); returns (idea, token)."""
-    idea, token = services.idea_submit(data={"title": title, "description": description, "area": area,
-                                             "submitter_kind": kind, "submitter_name": name, "email": email})  # fmt: skip
+    idea, token = services.idea_submit(
+        data={
+            "title": title,
+            "description": description,
+            "area": area,
+            "submitter_kind": kind,
+            "submitter_name": name,
+            "email": email,
+        }
+    )
     if email and confirm:
         idea = services.idea_confirm_email(idea_id=idea.pk)
     return idea, token

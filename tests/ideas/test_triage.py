@@ -41,15 +41,18 @@ def received(db):
         ("manager", 403),
         ("committee_member", 403),
         ("coordinator", 200),
-    ],  # fmt: skip
+    ],
 )
 def test_only_coordinators_open_the_triage_pages(client, request, received, persona, expected):
     idea, _ = received
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
 
-    for url in (reverse("ideas:triage_list"), reverse("ideas:triage_detail", args=[idea.pk]),
-                reverse("ideas:personal_data")):  # fmt: skip
+    for url in (
+        reverse("ideas:triage_list"),
+        reverse("ideas:triage_detail", args=[idea.pk]),
+        reverse("ideas:personal_data"),
+    ):
         response = client.get(url)
         assert response.status_code == expected
         if expected == 302:

@@ -25,9 +25,11 @@ def storage_dir(settings, tmp_path):
     """The private storage, moved to a temporary directory for the test."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path, "base_url": None}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": None},
+        },
+    }
     return tmp_path
 
 
@@ -74,11 +76,12 @@ def test_a_png_named_pdf_is_accepted_as_what_it_really_is(owner_client, draft, s
         pytest.param("x.pdf", b"Dette er bare tekst, ikke en PDF.\n", REFUSED_TYPE, id="text-named-pdf"),
         pytest.param("rapport.pdf", WINDOWS_EXE, REFUSED_TYPE, id="windows-executable-named-pdf"),
         pytest.param("rapport.pdf", LINUX_ELF, REFUSED_TYPE, id="linux-executable-named-pdf"),
-        pytest.param("side.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", REFUSED_TYPE,
-                     id="html-named-pdf"),
+        pytest.param(
+            "side.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", REFUSED_TYPE, id="html-named-pdf"
+        ),
         pytest.param("tom.pdf", b"", "Den indsendte fil er tom.", id="empty-file"),  # Django's Danish catalogue
     ],
-)  # fmt: skip
+)
 def test_content_that_is_not_an_allowed_type_is_refused_in_danish_whatever_its_name(
     owner_client, draft, storage_dir, name, content, message
 ):

@@ -47,8 +47,13 @@ class Racer(threading.Thread):
     """Runs one service call on its own connection and keeps the outcome: "vandt" or the
     name of the domain error. Closes its connection at the end so none outlives the thread."""
 
-    def __init__(self, call: Callable[[], object], *, before: Callable[[], None] = lambda: None,
-                 hold: Callable[[], None] = lambda: None):  # fmt: skip
+    def __init__(
+        self,
+        call: Callable[[], object],
+        *,
+        before: Callable[[], None] = lambda: None,
+        hold: Callable[[], None] = lambda: None,
+    ):
         super().__init__(daemon=True)
         self.call, self.before, self.hold = call, before, hold
         self.outcome: str | None = None

@@ -30,9 +30,15 @@ def _richest_per_status() -> list[Initiative]:
     for status in Status.values:
         trials = sorted(
             Initiative.objects.filter(status=status),
-            key=lambda t: (t.team.count() + t.events.count() + t.status_reports.count() + t.decisions.count()
-                           + t.review_assignments.count() + t.dialog_minutes.count()),
-        )  # fmt: skip
+            key=lambda t: (
+                t.team.count()
+                + t.events.count()
+                + t.status_reports.count()
+                + t.decisions.count()
+                + t.review_assignments.count()
+                + t.dialog_minutes.count()
+            ),
+        )
         chosen += trials[-2:]
     return chosen
 

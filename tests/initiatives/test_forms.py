@@ -192,8 +192,15 @@ def test_an_indicator_with_a_baseline_that_is_not_a_number_gets_a_danish_error_a
 
     assert response.status_code == 200
     assert "Skriv et tal." in response.content.decode()
-    assert_kept(response, {"indicators-0-name": "Dobbeltbesøg", "indicators-0-baseline": "mange",
-                           "indicators-0-target": "12,5", "summary": TYPED["summary"]})  # fmt: skip
+    assert_kept(
+        response,
+        {
+            "indicators-0-name": "Dobbeltbesøg",
+            "indicators-0-baseline": "mange",
+            "indicators-0-target": "12,5",
+            "summary": TYPED["summary"],
+        },
+    )
     assert not Initiative.objects.exists()
 
 
@@ -220,8 +227,11 @@ def test_add_row_adds_an_empty_indicator_row_without_saving(client, author, unit
 
 
 def test_add_row_with_htmx_returns_only_that_formset(client, author, units):
-    response = client.post(CREATE, application(author.unit, add_row="partners", **{"partners-0-name": "Netto"}),
-                           headers={"HX-Request": "true", "HX-Target": "formset-partners"})  # fmt: skip
+    response = client.post(
+        CREATE,
+        application(author.unit, add_row="partners", **{"partners-0-name": "Netto"}),
+        headers={"HX-Request": "true", "HX-Target": "formset-partners"},
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -246,8 +256,21 @@ def test_add_row_on_the_edit_page_does_not_save(client, author, draft):
 
 
 def test_saving_a_draft_needs_only_a_title(client, author, units):
-    blank = {key: "" for key in ("summary", "problem", "idea", "hypothesis", "expected_effect", "resources", "risks",
-                                 "start_date", "end_date", "evaluation_date")}  # fmt: skip
+    blank = {
+        key: ""
+        for key in (
+            "summary",
+            "problem",
+            "idea",
+            "hypothesis",
+            "expected_effect",
+            "resources",
+            "risks",
+            "start_date",
+            "end_date",
+            "evaluation_date",
+        )
+    }
     indicator = {f"indicators-0-{name}": "" for name in ("name", "unit", "baseline", "target")}
     data = application(author.unit, title="Bare en idé", save="", **blank, **indicator)
     del data["pejlemaerker"], data["mantras"]  # unticked boxes are not sent
@@ -261,8 +284,13 @@ def test_saving_a_draft_needs_only_a_title(client, author, units):
 
 
 def test_save_and_submit_on_an_incomplete_application_saves_the_draft_and_says_what_is_missing(client, author, units):
-    data = application(author.unit, summary="", hypothesis="", submit="1", **{"indicators-0-name": "",
-                       "indicators-0-unit": "", "indicators-0-baseline": "", "indicators-0-target": ""})  # fmt: skip
+    data = application(
+        author.unit,
+        summary="",
+        hypothesis="",
+        submit="1",
+        **{"indicators-0-name": "", "indicators-0-unit": "", "indicators-0-baseline": "", "indicators-0-target": ""},
+    )
 
     response = client.post(CREATE, data, follow=True)
 
@@ -326,8 +354,9 @@ def test_concluding_without_a_reason_keeps_the_chosen_outcome(client, coordinato
     initiative = initiative_in("evaluering")
     client.force_login(coordinator)
 
-    response = client.post(reverse("initiatives:transition", args=[initiative.pk, "conclude"]),
-                           {"note": "", "outcome": "stoppet"})  # fmt: skip
+    response = client.post(
+        reverse("initiatives:transition", args=[initiative.pk, "conclude"]), {"note": "", "outcome": "stoppet"}
+    )
 
     assert response.status_code == 200
     assert "Skriv en begrundelse." in response.content.decode()
@@ -340,8 +369,10 @@ def test_concluding_without_an_outcome_keeps_the_reason_typed(client, coordinato
     initiative = initiative_in("evaluering")
     client.force_login(coordinator)
 
-    response = client.post(reverse("initiatives:transition", args=[initiative.pk, "conclude"]),
-                           {"note": "Vi lærte, at morgenmødet var for langt.", "outcome": ""})  # fmt: skip
+    response = client.post(
+        reverse("initiatives:transition", args=[initiative.pk, "conclude"]),
+        {"note": "Vi lærte, at morgenmødet var for langt.", "outcome": ""},
+    )
 
     assert response.status_code == 200
     assert "Vælg et udfald" in response.content.decode()
@@ -366,11 +397,16 @@ def test_the_target_group_is_saved_from_the_application_form(client, initiator):
 
     client.force_login(initiator)
     data = {
-        "title": "Målgruppe-test", "target_group": "aeldre", "owning_unit": initiator.unit_id,
-        "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0",
-        "partners-TOTAL_FORMS": "0", "partners-INITIAL_FORMS": "0",
-        "rule_challenges-TOTAL_FORMS": "0", "rule_challenges-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "title": "Målgruppe-test",
+        "target_group": "aeldre",
+        "owning_unit": initiator.unit_id,
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+        "partners-TOTAL_FORMS": "0",
+        "partners-INITIAL_FORMS": "0",
+        "rule_challenges-TOTAL_FORMS": "0",
+        "rule_challenges-INITIAL_FORMS": "0",
+    }
     response = client.post("/proevehandlinger/ny/", data)
     assert response.status_code == 302
     initiative = Initiative.objects.get(title="Målgruppe-test")
@@ -382,8 +418,10 @@ def test_concluding_from_the_detail_page_needs_the_teams_evaluation(client, coor
     initiative = initiative_in("evaluering")
     client.force_login(coordinator)
 
-    response = client.post(reverse("initiatives:transition", args=[initiative.pk, "conclude"]),
-                           {"note": "Vi skalerer.", "outcome": "skaleret"})  # fmt: skip
+    response = client.post(
+        reverse("initiatives:transition", args=[initiative.pk, "conclude"]),
+        {"note": "Vi skalerer.", "outcome": "skaleret"},
+    )
 
     assert response.status_code == 200
     assert "Teamet har ikke afleveret evalueringen endnu." in response.content.decode()

@@ -153,8 +153,9 @@ def test_the_count_has_no_order(client, settings, coordinator, initiator, team_m
 
 @pytest.mark.parametrize("sort", ["opdateret", "oprettet", "titel", "status", "start"])
 @pytest.mark.parametrize("page", ["initiatives:staff_list", "initiatives:public_list"])
-def test_few_and_many_matches_are_listed_in_the_same_order(client, settings, coordinator, initiator, team_member,
-                                                            page, sort):  # fmt: skip
+def test_few_and_many_matches_are_listed_in_the_same_order(
+    client, settings, coordinator, initiator, team_member, page, sort
+):
     """With few matches (within the count cap) the list reads them all and sorts them; with
     many it walks an index in the list's order. The order is the same."""
     from datetime import date, timedelta

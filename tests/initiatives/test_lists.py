@@ -65,18 +65,38 @@ def catalogue(units, initiator):
     """Six trials across units, states, pejlemærker and years. Titles sort alphabetically."""
     u = units
     return {
-        "Alfa": make("Alfa", owner=initiator, unit=u["hjemmeplejen"], status=Status.RUNNING,
-                     start=dt.date(2026, 3, 1)),
-        "Beta": make("Beta", owner=initiator, unit=u["jobcenter"], status=Status.APPROVED, pejlemaerker=(2,),
-                     years_ago=1, start=dt.date(2026, 1, 1)),
-        "Delta": make("Delta", owner=initiator, unit=u["hjemmeplejen"], status=Status.SUBMITTED,
-                      start=dt.date(2027, 1, 1)),
-        "Epsilon": make("Epsilon", owner=initiator, unit=u["center"], status=Status.EVALUATION, pejlemaerker=(3,),
-                        start=dt.date(2025, 1, 1)),
-        "Gamma": make("Gamma", owner=initiator, unit=u["plejecentret"], status=Status.CONCLUDED,
-                      pejlemaerker=(1, 3), years_ago=3, start=dt.date(2024, 1, 1)),
+        "Alfa": make("Alfa", owner=initiator, unit=u["hjemmeplejen"], status=Status.RUNNING, start=dt.date(2026, 3, 1)),
+        "Beta": make(
+            "Beta",
+            owner=initiator,
+            unit=u["jobcenter"],
+            status=Status.APPROVED,
+            pejlemaerker=(2,),
+            years_ago=1,
+            start=dt.date(2026, 1, 1),
+        ),
+        "Delta": make(
+            "Delta", owner=initiator, unit=u["hjemmeplejen"], status=Status.SUBMITTED, start=dt.date(2027, 1, 1)
+        ),
+        "Epsilon": make(
+            "Epsilon",
+            owner=initiator,
+            unit=u["center"],
+            status=Status.EVALUATION,
+            pejlemaerker=(3,),
+            start=dt.date(2025, 1, 1),
+        ),
+        "Gamma": make(
+            "Gamma",
+            owner=initiator,
+            unit=u["plejecentret"],
+            status=Status.CONCLUDED,
+            pejlemaerker=(1, 3),
+            years_ago=3,
+            start=dt.date(2024, 1, 1),
+        ),
         "Zeta": make("Zeta", owner=initiator, unit=u["jobcenter"], status=Status.DRAFT, pejlemaerker=(2,)),
-    }  # fmt: skip
+    }
 
 
 def titles(response) -> list[str]:
@@ -131,8 +151,9 @@ def test_the_staff_list_filters_by_the_year_created(coordinator_client, catalogu
 def test_filters_combine(coordinator_client, catalogue, units):
     first = Pejlemaerke.objects.get(number=1)
 
-    response = coordinator_client.get(STAFF, {"enhed": units["center"].pk, "pejlemaerke": first.pk,
-                                              "status": "afsluttet"})  # fmt: skip
+    response = coordinator_client.get(
+        STAFF, {"enhed": units["center"].pk, "pejlemaerke": first.pk, "status": "afsluttet"}
+    )
 
     assert titles(response) == ["Gamma"]
 
@@ -162,8 +183,13 @@ def test_a_filter_with_no_match_says_so_in_danish(coordinator_client, catalogue)
 
 def test_the_staff_list_sorts_by_title_start_date_and_status(coordinator_client, catalogue):
     assert titles(coordinator_client.get(STAFF, {"sorter": "titel"})) == [
-        "Alfa", "Beta", "Delta", "Epsilon", "Gamma", "Zeta",
-    ]  # fmt: skip
+        "Alfa",
+        "Beta",
+        "Delta",
+        "Epsilon",
+        "Gamma",
+        "Zeta",
+    ]
     by_start = titles(coordinator_client.get(STAFF, {"sorter": "start"}))
     assert by_start[:5] == ["Gamma", "Epsilon", "Beta", "Alfa", "Delta"]  # no start date last
     by_status = titles(coordinator_client.get(STAFF, {"sorter": "status"}))
@@ -209,8 +235,11 @@ def test_a_page_number_past_the_end_shows_the_last_page(coordinator_client, cata
 
     assert titles(coordinator_client.get(STAFF, {"sorter": "titel", "side": 99})) == ["Gamma", "Zeta"]
     assert titles(coordinator_client.get(STAFF, {"sorter": "titel", "side": "x"})) == [
-        "Alfa", "Beta", "Delta", "Epsilon",
-    ]  # fmt: skip
+        "Alfa",
+        "Beta",
+        "Delta",
+        "Epsilon",
+    ]
 
 
 # --- htmx -----------------------------------------------------------------------------------
@@ -267,8 +296,11 @@ def test_the_staff_list_query_count_does_not_grow_with_rows(client, request, uni
     # A full first page (PAGE_SIZE 25): a list that fits on one page skips its COUNT.
     add_rows(owner=initiator, unit=units["hjemmeplejen"], n=25, status=Status.SUBMITTED)
 
-    queries = assert_flat(client, STAFF, lambda: add_rows(owner=initiator, unit=units["hjemmeplejen"], n=25,
-                                                          status=Status.SUBMITTED, prefix="Mere"))  # fmt: skip
+    queries = assert_flat(
+        client,
+        STAFF,
+        lambda: add_rows(owner=initiator, unit=units["hjemmeplejen"], n=25, status=Status.SUBMITTED, prefix="Mere"),
+    )
 
     assert queries <= 12
 
@@ -277,8 +309,9 @@ def test_the_public_list_query_count_does_not_grow_with_rows(client, units, init
     # A full first page (PAGE_SIZE 25): a list that fits on one page skips its COUNT.
     add_rows(owner=initiator, unit=units["hjemmeplejen"], n=25)
 
-    queries = assert_flat(client, PUBLIC, lambda: add_rows(owner=initiator, unit=units["jobcenter"], n=25,
-                                                           prefix="Mere"))  # fmt: skip
+    queries = assert_flat(
+        client, PUBLIC, lambda: add_rows(owner=initiator, unit=units["jobcenter"], n=25, prefix="Mere")
+    )
 
     assert queries <= 12
 
@@ -288,8 +321,11 @@ def test_mine_query_count_does_not_grow_with_rows(client, units, initiator):
     # A full first page (PAGE_SIZE 25): a list that fits on one page skips its COUNT.
     add_rows(owner=initiator, unit=units["hjemmeplejen"], n=25, status=Status.DRAFT)
 
-    queries = assert_flat(client, reverse("initiatives:mine"), lambda: add_rows(
-        owner=initiator, unit=units["hjemmeplejen"], n=25, status=Status.DRAFT, prefix="Mere"))  # fmt: skip
+    queries = assert_flat(
+        client,
+        reverse("initiatives:mine"),
+        lambda: add_rows(owner=initiator, unit=units["hjemmeplejen"], n=25, status=Status.DRAFT, prefix="Mere"),
+    )
 
     assert queries <= 12
 
@@ -300,30 +336,60 @@ def fill(initiative, *, n: int, start: int = 0) -> None:
     TeamMember.objects.bulk_create([TeamMember(initiative=initiative, user=user) for user in members])
 
     perms = list(Permission.objects.filter(codename__in=OBJECT_PERMS))
-    InitiativeUserObjectPermission.objects.bulk_create([
-        InitiativeUserObjectPermission(content_object=initiative, user=user, permission=perm)
-        for user in members for perm in perms
-    ])  # fmt: skip
-    Indicator.objects.bulk_create([Indicator(initiative=initiative, name=f"Indikator {start + i}", unit="antal",
-                                             baseline=i, target=i + 1, order=start + i) for i in range(n)])  # fmt: skip
-    ExternalPartner.objects.bulk_create([ExternalPartner(initiative=initiative, name=f"Partner {start + i}",
-                                                         kind="virksomhed") for i in range(n)])  # fmt: skip
-    RuleChallenge.objects.bulk_create([RuleChallenge(initiative=initiative, rule=f"Regel {start + i}")
-                                       for i in range(n)])  # fmt: skip
-    Attachment.objects.bulk_create([Attachment(initiative=initiative, file=f"attachments/x/{start + i}",
-                                               original_name=f"bilag{start + i}.pdf", content_type="application/pdf",
-                                               size=10, uploaded_by=initiative.owner) for i in range(n)])  # fmt: skip
-    InitiativeEvent.objects.bulk_create([InitiativeEvent(initiative=initiative, actor=initiative.owner,
-                                                         action="update", note=f"Note {start + i}")
-                                         for i in range(n)])  # fmt: skip
+    InitiativeUserObjectPermission.objects.bulk_create(
+        [
+            InitiativeUserObjectPermission(content_object=initiative, user=user, permission=perm)
+            for user in members
+            for perm in perms
+        ]
+    )
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                initiative=initiative,
+                name=f"Indikator {start + i}",
+                unit="antal",
+                baseline=i,
+                target=i + 1,
+                order=start + i,
+            )
+            for i in range(n)
+        ]
+    )
+    ExternalPartner.objects.bulk_create(
+        [ExternalPartner(initiative=initiative, name=f"Partner {start + i}", kind="virksomhed") for i in range(n)]
+    )
+    RuleChallenge.objects.bulk_create(
+        [RuleChallenge(initiative=initiative, rule=f"Regel {start + i}") for i in range(n)]
+    )
+    Attachment.objects.bulk_create(
+        [
+            Attachment(
+                initiative=initiative,
+                file=f"attachments/x/{start + i}",
+                original_name=f"bilag{start + i}.pdf",
+                content_type="application/pdf",
+                size=10,
+                uploaded_by=initiative.owner,
+            )
+            for i in range(n)
+        ]
+    )
+    InitiativeEvent.objects.bulk_create(
+        [
+            InitiativeEvent(initiative=initiative, actor=initiative.owner, action="update", note=f"Note {start + i}")
+            for i in range(n)
+        ]
+    )
     initiative.pejlemaerker.add(*Pejlemaerke.objects.all())
 
 
 @pytest.mark.parametrize("persona", ["initiator", "coordinator", "anonymous"])
 def test_the_detail_page_query_count_does_not_grow_with_its_rows(client, request, units, initiator, persona):
     status = Status.RUNNING if persona == "anonymous" else Status.DRAFT
-    initiative = Initiative.objects.create(title="Detalje", owner=initiator, owning_unit=units["hjemmeplejen"],
-                                           status=status)  # fmt: skip
+    initiative = Initiative.objects.create(
+        title="Detalje", owner=initiator, owning_unit=units["hjemmeplejen"], status=status
+    )
     for perm in OBJECT_PERMS:
         assign_perm(perm, initiator, initiative)
     fill(initiative, n=5)

@@ -41,66 +41,66 @@ DONE = 302  # the action succeeded and redirected back
 # Expected status per persona for the four states, in the order of STATES:
 #                    kladde  indsendt i_gang  afsluttet
 DETAIL = {
-    "anonymous":        (404, 404, OK, OK),
-    "citizen":          (404, 404, OK, OK),
-    "outsider":         (404, 404, OK, OK),
-    "initiator":        (OK, OK, OK, OK),
-    "team_member":      (OK, OK, OK, OK),
-    "manager":          (404, OK, OK, OK),
-    "reviewer":         (404, 404, OK, OK),
-    "coordinator":      (OK, OK, OK, OK),
+    "anonymous": (404, 404, OK, OK),
+    "citizen": (404, 404, OK, OK),
+    "outsider": (404, 404, OK, OK),
+    "initiator": (OK, OK, OK, OK),
+    "team_member": (OK, OK, OK, OK),
+    "manager": (404, OK, OK, OK),
+    "reviewer": (404, 404, OK, OK),
+    "coordinator": (OK, OK, OK, OK),
     "committee_member": (404, OK, OK, OK),
-}  # fmt: skip
+}
 # Editors are sent back to the detail page (302) when the status no longer allows editing.
 EDIT = {
-    "anonymous":        (LOGIN, LOGIN, LOGIN, LOGIN),
-    "citizen":          (404, 404, 403, 403),
-    "outsider":         (404, 404, 403, 403),
-    "initiator":        (OK, DONE, DONE, DONE),
-    "team_member":      (OK, DONE, DONE, DONE),
-    "manager":          (404, 403, 403, 403),
-    "reviewer":         (404, 404, 403, 403),
-    "coordinator":      (403, 403, 403, 403),
+    "anonymous": (LOGIN, LOGIN, LOGIN, LOGIN),
+    "citizen": (404, 404, 403, 403),
+    "outsider": (404, 404, 403, 403),
+    "initiator": (OK, DONE, DONE, DONE),
+    "team_member": (OK, DONE, DONE, DONE),
+    "manager": (404, 403, 403, 403),
+    "reviewer": (404, 404, 403, 403),
+    "coordinator": (403, 403, 403, 403),
     "committee_member": (404, 403, 403, 403),
-}  # fmt: skip
+}
 # The relevant action per state: submit, approve, begin_evaluation, and conclude (which for
 # an already concluded trial is a harmless repeat for the coordinator and refused for others).
 ACTION = {"kladde": "submit", "indsendt": "approve", "i_gang": "begin_evaluation", "afsluttet": "conclude"}
 TRANSITION = {
-    "anonymous":        (LOGIN, LOGIN, LOGIN, LOGIN),
-    "citizen":          (404, 404, 403, 403),
-    "outsider":         (404, 404, 403, 403),
-    "initiator":        (DONE, 403, DONE, 403),
-    "team_member":      (DONE, 403, DONE, 403),
-    "manager":          (404, 403, 403, 403),
-    "reviewer":         (404, 404, 403, 403),
-    "coordinator":      (403, DONE, DONE, DONE),
+    "anonymous": (LOGIN, LOGIN, LOGIN, LOGIN),
+    "citizen": (404, 404, 403, 403),
+    "outsider": (404, 404, 403, 403),
+    "initiator": (DONE, 403, DONE, 403),
+    "team_member": (DONE, 403, DONE, 403),
+    "manager": (404, 403, 403, 403),
+    "reviewer": (404, 404, 403, 403),
+    "coordinator": (403, DONE, DONE, DONE),
     "committee_member": (404, 403, 403, 403),
-}  # fmt: skip
+}
 # Adding team members and uploading attachments: owner and team only.
 EDITOR_ACTION = {
-    "anonymous":        (LOGIN, LOGIN, LOGIN, LOGIN),
-    "citizen":          (404, 404, 403, 403),
-    "outsider":         (404, 404, 403, 403),
-    "initiator":        (DONE, DONE, DONE, DONE),
-    "team_member":      (DONE, DONE, DONE, DONE),
-    "manager":          (404, 403, 403, 403),
-    "reviewer":         (404, 404, 403, 403),
-    "coordinator":      (403, 403, 403, 403),
+    "anonymous": (LOGIN, LOGIN, LOGIN, LOGIN),
+    "citizen": (404, 404, 403, 403),
+    "outsider": (404, 404, 403, 403),
+    "initiator": (DONE, DONE, DONE, DONE),
+    "team_member": (DONE, DONE, DONE, DONE),
+    "manager": (404, 403, 403, 403),
+    "reviewer": (404, 404, 403, 403),
+    "coordinator": (403, 403, 403, 403),
     "committee_member": (404, 403, 403, 403),
-}  # fmt: skip
+}
 # Attachments are private: public visibility of the trial is not enough.
 DOWNLOAD = {
-    "anonymous":        (LOGIN, LOGIN, LOGIN, LOGIN),
-    "citizen":          (404, 404, 404, 404),
-    "outsider":         (404, 404, 404, 404),
-    "initiator":        (OK, OK, OK, OK),
-    "team_member":      (OK, OK, OK, OK),
-    "manager":          (404, OK, OK, OK),
-    "reviewer":         (404, 404, 404, 404),
-    "coordinator":      (OK, OK, OK, OK),
+    "anonymous": (LOGIN, LOGIN, LOGIN, LOGIN),
+    "citizen": (404, 404, 404, 404),
+    "outsider": (404, 404, 404, 404),
+    "initiator": (OK, OK, OK, OK),
+    "team_member": (OK, OK, OK, OK),
+    "manager": (404, OK, OK, OK),
+    "reviewer": (404, 404, 404, 404),
+    "coordinator": (OK, OK, OK, OK),
     "committee_member": (404, OK, OK, OK),
-}  # fmt: skip
+}
 OBJECT_VIEWS = {
     "detail": DETAIL,
     "edit": EDIT,
@@ -190,8 +190,9 @@ def test_every_persona_gets_the_expected_answer_from_each_object_view_in_each_st
 ):
     initiative = initiative_in(state)
     upload = SimpleUploadedFile("plan.png", PNG, content_type="image/png")
-    attachment = services.attachment_add(initiative_id=initiative.pk, actor=initiator, upload=upload,
-                                         content_type="image/png")  # fmt: skip
+    attachment = services.attachment_add(
+        initiative_id=initiative.pk, actor=initiator, upload=upload, content_type="image/png"
+    )
     colleague = UserFactory(unit=initiator.unit, roles=[roles.MEDARBEJDER])
     mismatches = []
     for persona in PERSONAS:
@@ -200,11 +201,13 @@ def test_every_persona_gets_the_expected_answer_from_each_object_view_in_each_st
         savepoint = transaction.savepoint_create()
         try:
             login_as(client, request, persona)
-            response = request_view(client, view, initiative=initiative, state=state, attachment=attachment,
-                                    colleague=colleague)  # fmt: skip
+            response = request_view(
+                client, view, initiative=initiative, state=state, attachment=attachment, colleague=colleague
+            )
             problem = status_problem(response, expected)
-            if not problem and not side_effect_matches(view, initiative=initiative, state=state, expected=expected,
-                                                       colleague=colleague):  # fmt: skip
+            if not problem and not side_effect_matches(
+                view, initiative=initiative, state=state, expected=expected, colleague=colleague
+            ):
                 problem = "the database changed when it should not (or the reverse)"
             if problem:
                 mismatches.append(f"{persona}: {problem}")
@@ -255,10 +258,12 @@ PUBLIC_TEXT = {
 @pytest.fixture
 def canary_initiative(units, coordinator, private_storage):
     """A complete trial whose private fields carry canary strings; drive(status) moves it."""
-    owner = UserFactory(first_name=CANARIES["owner"], last_name="Ejersen", unit=units["hjemmeplejen"],
-                        roles=[roles.MEDARBEJDER])  # fmt: skip
-    member = UserFactory(first_name=CANARIES["team"], last_name="Holm", unit=units["jobcenter"],
-                         roles=[roles.MEDARBEJDER])  # fmt: skip
+    owner = UserFactory(
+        first_name=CANARIES["owner"], last_name="Ejersen", unit=units["hjemmeplejen"], roles=[roles.MEDARBEJDER]
+    )
+    member = UserFactory(
+        first_name=CANARIES["team"], last_name="Holm", unit=units["jobcenter"], roles=[roles.MEDARBEJDER]
+    )
     initiative = make_initiative(
         owner=owner,
         title=PUBLIC_TEXT["title"],
@@ -275,14 +280,24 @@ def canary_initiative(units, coordinator, private_storage):
         actor=owner,
         data={},
         indicators=[{"name": PUBLIC_TEXT["indicator"], "unit": "antal", "baseline": 40, "target": 10, "order": 0}],
-        partners=[{"name": CANARIES["partner"], "kind": ExternalPartner.Kind.BUSINESS,
-                   "contribution": CANARIES["partner_contribution"]}],
-        rule_challenges=[{"rule": CANARIES["rule"], "kind": RuleChallenge.Kind.LOCAL_RULE,
-                          "exemption_needed": CANARIES["exemption"]}],
-    )  # fmt: skip
+        partners=[
+            {
+                "name": CANARIES["partner"],
+                "kind": ExternalPartner.Kind.BUSINESS,
+                "contribution": CANARIES["partner_contribution"],
+            }
+        ],
+        rule_challenges=[
+            {"rule": CANARIES["rule"], "kind": RuleChallenge.Kind.LOCAL_RULE, "exemption_needed": CANARIES["exemption"]}
+        ],
+    )
     services.team_member_add(initiative_id=initiative.pk, actor=owner, user=member)
-    services.attachment_add(initiative_id=initiative.pk, actor=owner,
-                            upload=SimpleUploadedFile(CANARIES["attachment"], PNG), content_type="image/png")  # fmt: skip
+    services.attachment_add(
+        initiative_id=initiative.pk,
+        actor=owner,
+        upload=SimpleUploadedFile(CANARIES["attachment"], PNG),
+        content_type="image/png",
+    )
     services.initiative_submit(initiative_id=initiative.pk, actor=owner)
     services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note=PUBLIC_TEXT["decision"])
 
@@ -448,7 +463,10 @@ def test_the_staff_list_filtered_on_a_status_shows_each_persona_exactly_the_tria
             shown = {title for title in [*_ALL_TITLES, *never_submitted] if f">{title}</a>" in html}
             expected = {t for t, (unit, s) in canary_titles.items() if s == status and may_see(persona, unit, s)}
             if status == "trukket_tilbage":
-                expected |= {t for t, unit in never_submitted.items()
-                             if persona == "coordinator" or persona in ("initiator", "team_member") and unit == "hjemmeplejen"}  # fmt: skip
+                expected |= {
+                    t
+                    for t, unit in never_submitted.items()
+                    if persona == "coordinator" or persona in ("initiator", "team_member") and unit == "hjemmeplejen"
+                }
             assert shown == expected, (persona, status)
         client.logout()

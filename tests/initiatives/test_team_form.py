@@ -19,8 +19,14 @@ from tests.factories import UserFactory
 @pytest.fixture
 def people(units):
     def person(username, first, last, unit="jobcenter", **extra):
-        return UserFactory(username=username, first_name=first, last_name=last, unit=units[unit] if unit else None,
-                           roles=[roles.MEDARBEJDER], **extra)  # fmt: skip
+        return UserFactory(
+            username=username,
+            first_name=first,
+            last_name=last,
+            unit=units[unit] if unit else None,
+            roles=[roles.MEDARBEJDER],
+            **extra,
+        )
 
     return {
         "anne": person("ahansen", "Anne", "Hansen"),
@@ -36,8 +42,9 @@ def form(draft, **data) -> TeamMemberForm:
     return TeamMemberForm({"role": "deltager", **data}, initiative=draft)
 
 
-def test_matches_are_named_with_their_unit_and_exclude_owner_team_inactive_and_unitless(draft, people, initiator,
-                                                                                         team_member):  # fmt: skip
+def test_matches_are_named_with_their_unit_and_exclude_owner_team_inactive_and_unitless(
+    draft, people, initiator, team_member
+):
     found = form(draft, kollega="anne").matches
     assert found == [(people["anne"].pk, "Anne Hansen (Jobcenter)")]
     assert form(draft, kollega="uden.navn").matches == [(people["nameless"].pk, "uden.navn (Jobcenter)")]
@@ -45,8 +52,17 @@ def test_matches_are_named_with_their_unit_and_exclude_owner_team_inactive_and_u
         assert taken.pk not in [pk for pk, _ in form(draft, kollega=taken.username).matches]
 
 
-@pytest.mark.parametrize(("text", "who"), [("Anne", "anne"), ("anne h", "anne"), ("hansen", "anne"),
-                                            ("AHANSEN", "anne"), ("bo@slagelse.dk", "bo"), ("niel", "bo")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Anne", "anne"),
+        ("anne h", "anne"),
+        ("hansen", "anne"),
+        ("AHANSEN", "anne"),
+        ("bo@slagelse.dk", "bo"),
+        ("niel", "bo"),
+    ],
+)
 def test_one_match_is_the_colleague_added(draft, people, text, who):
     bound = form(draft, kollega=text)
     assert bound.is_valid(), bound.errors
@@ -79,8 +95,9 @@ def test_a_chosen_colleague_already_on_the_team_is_refused(draft, team_member, p
 
 def test_more_matches_than_shown_asks_for_more_of_the_name(draft, units):
     for number in range(12):
-        UserFactory(username=f"kollega{number:02d}", first_name="Kim", last_name=f"Nr{number:02d}",
-                    unit=units["jobcenter"])  # fmt: skip
+        UserFactory(
+            username=f"kollega{number:02d}", first_name="Kim", last_name=f"Nr{number:02d}", unit=units["jobcenter"]
+        )
     bound = form(draft, kollega="kim")
     assert len(bound.matches) == TeamMemberForm.MATCHES_SHOWN and bound.more_matches
 

@@ -19,9 +19,15 @@ from tests.celery_worker import queue_purge, queued_tasks
 from tests.factories import UserFactory, complete_data
 
 PERSONAS = (
-    "initiator", "team_member", "manager", "reviewer",
-    "coordinator", "committee_member", "citizen", "outsider",
-)  # fmt: skip
+    "initiator",
+    "team_member",
+    "manager",
+    "reviewer",
+    "coordinator",
+    "committee_member",
+    "citizen",
+    "outsider",
+)
 # Which personas stand in which capacity towards the `draft` fixture (owner: initiator,
 # team: team_member); everyone else in PERSONAS has no capacity at all.
 CAPACITY = {OWNER: {"initiator"}, EDITOR: {"initiator", "team_member"}, COORDINATOR: {"coordinator"}}
@@ -265,9 +271,17 @@ def test_submitting_an_empty_draft_names_everything_that_is_missing_in_danish(in
     with pytest.raises(IncompleteApplication) as incomplete:
         services.initiative_submit(initiative_id=draft.pk, actor=initiator)
     assert incomplete.value.missing == [
-        "resumé", "borgerens problem", "idé", "hypotese", "forventet effekt for borgerne",
-        "mindst ét pejlemærke", "mindst én indikator", "startdato", "slutdato", "evalueringsdato",
-    ]  # fmt: skip
+        "resumé",
+        "borgerens problem",
+        "idé",
+        "hypotese",
+        "forventet effekt for borgerne",
+        "mindst ét pejlemærke",
+        "mindst én indikator",
+        "startdato",
+        "slutdato",
+        "evalueringsdato",
+    ]
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert not InitiativeEvent.objects.filter(initiative=draft, action="submit").exists()

@@ -106,8 +106,14 @@ def test_the_public_list_announces_the_feed(client):
 
 @pytest.fixture
 def published(initiator, coordinator):
-    running = trial("Spisevenner", owner=initiator, summary="Fællesspisning.", start_date=dt.date(2026, 3, 1),
-                    risks="Hemmelig risiko", resources="Hemmeligt budget")  # fmt: skip
+    running = trial(
+        "Spisevenner",
+        owner=initiator,
+        summary="Fællesspisning.",
+        start_date=dt.date(2026, 3, 1),
+        risks="Hemmelig risiko",
+        resources="Hemmeligt budget",
+    )
     running.pejlemaerker.set(Pejlemaerke.objects.filter(number=1))
     Indicator.objects.create(initiative=running, name="Ensomme", unit="antal", baseline=40, target="12.50")
     trial("Kladde", owner=initiator, status=Status.DRAFT)
@@ -208,11 +214,21 @@ def test_the_export_stays_at_a_fixed_number_of_queries_however_many_trials(
 
 @pytest.fixture
 def rounds(db):
-    spring = Round.objects.create(title="Forårsrunden; 2026, ældre", description="Søg om midler\ntil forsøg.",
-                                  opens_on=dt.date(2099, 2, 1), application_deadline=dt.date(2099, 3, 1),
-                                  review_deadline=dt.date(2099, 3, 20), committee_meeting_on=dt.date(2099, 4, 15))  # fmt: skip
-    old = Round.objects.create(title="Gammel runde", opens_on=dt.date(2001, 1, 1), application_deadline=dt.date(2001, 2, 1),
-                               review_deadline=dt.date(2001, 3, 1), committee_meeting_on=dt.date(2001, 4, 1))  # fmt: skip
+    spring = Round.objects.create(
+        title="Forårsrunden; 2026, ældre",
+        description="Søg om midler\ntil forsøg.",
+        opens_on=dt.date(2099, 2, 1),
+        application_deadline=dt.date(2099, 3, 1),
+        review_deadline=dt.date(2099, 3, 20),
+        committee_meeting_on=dt.date(2099, 4, 15),
+    )
+    old = Round.objects.create(
+        title="Gammel runde",
+        opens_on=dt.date(2001, 1, 1),
+        application_deadline=dt.date(2001, 2, 1),
+        review_deadline=dt.date(2001, 3, 1),
+        committee_meeting_on=dt.date(2001, 4, 1),
+    )
     return spring, old
 
 

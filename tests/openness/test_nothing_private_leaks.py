@@ -25,11 +25,18 @@ def everything_private(initiator, coordinator, units, initiative_in):
     # A public trial (running) whose private parts hold the canary.
     public = initiative_in("i_gang")
     Initiative.objects.filter(pk=public.pk).update(resources=f"Budget {CANARY}", risks=f"Risiko {CANARY}")
-    ExternalPartner.objects.create(initiative=public, name=f"Partner {CANARY}", kind="borger",
-                                   contribution=f"Bidrag {CANARY}")  # fmt: skip
+    ExternalPartner.objects.create(
+        initiative=public, name=f"Partner {CANARY}", kind="borger", contribution=f"Bidrag {CANARY}"
+    )
     RuleChallenge.objects.create(initiative=public, rule=f"Regel {CANARY}", exemption_needed=f"Dispensation {CANARY}")
-    Attachment.objects.create(initiative=public, file=SimpleUploadedFile("x.pdf", b"%PDF"), original_name=f"{CANARY}.pdf",
-                              content_type="application/pdf", size=4, uploaded_by=initiator)  # fmt: skip
+    Attachment.objects.create(
+        initiative=public,
+        file=SimpleUploadedFile("x.pdf", b"%PDF"),
+        original_name=f"{CANARY}.pdf",
+        content_type="application/pdf",
+        size=4,
+        uploaded_by=initiator,
+    )
     secret_colleague = UserFactory(first_name=CANARY, last_name="Kollega", unit=units["jobcenter"])
     services.team_member_add(initiative_id=public.pk, actor=initiator, user=secret_colleague)
     initiator.first_name = CANARY  # the owner's name is private too
@@ -81,9 +88,16 @@ def test_the_canary_is_really_in_the_database(everything_private):
     from tests.ideas.helpers import columns_containing
 
     hits = set(columns_containing(CANARY))
-    for column in ("ideas_idea.submitter_name", "ideas_idea.decline_reason", "initiatives_initiative.risks",
-                   "initiatives_externalpartner.name", "initiatives_rulechallenge.rule", "slagelse_ou_user.first_name",
-                   "initiatives_attachment.original_name", "initiatives_initiativeevent.note"):  # fmt: skip
+    for column in (
+        "ideas_idea.submitter_name",
+        "ideas_idea.decline_reason",
+        "initiatives_initiative.risks",
+        "initiatives_externalpartner.name",
+        "initiatives_rulechallenge.rule",
+        "slagelse_ou_user.first_name",
+        "initiatives_attachment.original_name",
+        "initiatives_initiativeevent.note",
+    ):
         assert column in hits
 
 

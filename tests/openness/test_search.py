@@ -76,8 +76,13 @@ def test_a_marker_character_typed_into_a_summary_cannot_open_an_unclosed_tag(cli
 
 def test_searching_combines_with_the_existing_filters(client, initiator, units):
     trial("Ældrepleje i Hjemmeplejen", owner=initiator, status=Status.RUNNING, summary="Ældrepleje.")
-    trial("Ældrepleje der er afsluttet", owner=initiator, status=Status.CONCLUDED, outcome="skaleret",
-          summary="Ældrepleje.")  # fmt: skip
+    trial(
+        "Ældrepleje der er afsluttet",
+        owner=initiator,
+        status=Status.CONCLUDED,
+        outcome="skaleret",
+        summary="Ældrepleje.",
+    )
 
     running = client.get(PUBLIC, {"q": "ældrepleje", "status": "i_gang"}).content.decode()
     scaled = client.get(PUBLIC, {"q": "ældrepleje", "udfald": "skaleret"}).content.decode()
@@ -149,9 +154,17 @@ def test_published_ideas_are_searchable_with_stemming_and_unpublished_ones_are_n
 
 def test_the_public_search_reads_the_gin_index_once_there_are_many_trials(initiator):
     Initiative.objects.bulk_create(
-        [Initiative(title=f"Forsøg {n}", summary="Cykelstier og vejbump.", owner=initiator,
-                    owning_unit=initiator.unit, status=Status.RUNNING) for n in range(3000)]
-    )  # fmt: skip
+        [
+            Initiative(
+                title=f"Forsøg {n}",
+                summary="Cykelstier og vejbump.",
+                owner=initiator,
+                owning_unit=initiator.unit,
+                status=Status.RUNNING,
+            )
+            for n in range(3000)
+        ]
+    )
     trial("Den eneste om ældrepleje", owner=initiator, summary="Ældreplejen.")
     with connection.cursor() as cursor:
         # What autovacuum does in production: move the new rows from GIN's pending list

@@ -19,13 +19,22 @@ SIMILAR = reverse("ideas:similar")
 def earlier(initiator, coordinator):
     """A concluded trial and a published idea about loneliness, and a private draft."""
     concluded = Initiative.objects.create(
-        title="Spisevenner mod ensomhed", summary="Fællesspisning for ensomme ældre borgere.",
-        owner=initiator, owning_unit=initiator.unit, status=Status.CONCLUDED, outcome="skaleret",
-    )  # fmt: skip
+        title="Spisevenner mod ensomhed",
+        summary="Fællesspisning for ensomme ældre borgere.",
+        owner=initiator,
+        owning_unit=initiator.unit,
+        status=Status.CONCLUDED,
+        outcome="skaleret",
+    )
     idea, _ = submit(title="Besøgsven til ensomme", description="Frivillige besøger ensomme ældre.")
     services.idea_publish(idea_id=idea.pk, actor=coordinator)
-    draft = Initiative.objects.create(title="Hemmelig kladde om ensomhed", summary="Ensomme ældre.",
-                                      owner=coordinator, owning_unit=initiator.unit, status=Status.DRAFT)  # fmt: skip
+    draft = Initiative.objects.create(
+        title="Hemmelig kladde om ensomhed",
+        summary="Ensomme ældre.",
+        owner=coordinator,
+        owning_unit=initiator.unit,
+        status=Status.DRAFT,
+    )
     unpublished, _ = submit(title="Upubliceret idé om ensomhed", description="Ensomme.")
     return {"concluded": concluded, "idea": idea, "draft": draft, "unpublished": unpublished}
 
@@ -33,8 +42,11 @@ def earlier(initiator, coordinator):
 def test_typing_suggests_similar_public_trials_and_ideas_and_nothing_private(client, initiator, earlier):
     client.force_login(initiator)
 
-    response = client.get(SIMILAR, {"title": "Mindre ensomhed", "summary": "For ældre, der er ensomme"},
-                          headers={"HX-Request": "true", "HX-Target": "similar-results"})  # fmt: skip
+    response = client.get(
+        SIMILAR,
+        {"title": "Mindre ensomhed", "summary": "For ældre, der er ensomme"},
+        headers={"HX-Request": "true", "HX-Target": "similar-results"},
+    )
 
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="similar-results"')

@@ -96,13 +96,31 @@ class SubprocessWorker:
         self.process: subprocess.Popen | None = None
 
     def start(self, name: str) -> SubprocessWorker:
-        command = [str(Path(sys.executable).parent / "celery"), "-A", "slagelse_ou", "worker", "-l", "info",
-                   "--pool", "prefork", "--concurrency", "1", "-n", f"{name}@%h",
-                   "--without-mingle", "--without-gossip", "--without-heartbeat"]  # fmt: skip
+        command = [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "slagelse_ou",
+            "worker",
+            "-l",
+            "info",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "-n",
+            f"{name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ]
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, start_new_session=True,
-            stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            command,
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         wait_for(lambda: b"ready." in self.log.read_bytes(), timeout=60, message=f"worker {name} ready")
         return self
 
@@ -127,8 +145,9 @@ def subprocess_workers(transactional_db, tmp_path):
     started: list[SubprocessWorker] = []
 
     def make(**env: str) -> SubprocessWorker:
-        worker = SubprocessWorker(mail_dir=mail_dir, broker_url=app.conf.broker_url,
-                                  log=tmp_path / f"worker{len(started)}.log", **env)  # fmt: skip
+        worker = SubprocessWorker(
+            mail_dir=mail_dir, broker_url=app.conf.broker_url, log=tmp_path / f"worker{len(started)}.log", **env
+        )
         started.append(worker)
         return worker
 
@@ -164,10 +183,22 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for(self.answers, timeout=10, message="private redis")
 
     def answers(self) -> bool:

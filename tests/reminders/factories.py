@@ -18,8 +18,12 @@ from tests.reminders.conftest import at
 
 def trial(*, owner, team=(), day: dt.date, status: str = Status.RUNNING, **overrides) -> Initiative:
     """A trial whose start (if running) happened on `day`; its evaluation is far away."""
-    fields = {"start_date": day, "end_date": day + dt.timedelta(days=180),
-              "evaluation_date": day + dt.timedelta(days=210), **overrides}  # fmt: skip
+    fields = {
+        "start_date": day,
+        "end_date": day + dt.timedelta(days=180),
+        "evaluation_date": day + dt.timedelta(days=210),
+        **overrides,
+    }
     with time_machine.travel(at(day), tick=False):
         initiative = make_initiative(owner=owner, **fields)
         for member in team:
@@ -27,7 +31,12 @@ def trial(*, owner, team=(), day: dt.date, status: str = Status.RUNNING, **overr
         if status != Status.DRAFT:
             Initiative.objects.filter(pk=initiative.pk).update(status=status)
         if status in (Status.RUNNING, Status.EVALUATION):
-            InitiativeEvent.objects.create(initiative=initiative, actor=owner, action="start",
-                                           from_status=Status.APPROVED, to_status=Status.RUNNING)  # fmt: skip
+            InitiativeEvent.objects.create(
+                initiative=initiative,
+                actor=owner,
+                action="start",
+                from_status=Status.APPROVED,
+                to_status=Status.RUNNING,
+            )
     initiative.refresh_from_db()
     return initiative

@@ -52,8 +52,13 @@ def test_each_offset_is_mailed_once_by_the_worker_even_when_the_scan_and_the_sen
     initiative = trial(owner=initiator, team=[team_member], day=START)
     fresh_outbox()
     expected = []
-    steps = [(-14, "Frist om 14 dage"), (-3, "Frist om 3 dage"), (0, "Frist i dag"),
-             (7, "Fristen er overskredet"), (14, "Fristen er overskredet")]  # fmt: skip
+    steps = [
+        (-14, "Frist om 14 dage"),
+        (-3, "Frist om 3 dage"),
+        (0, "Frist i dag"),
+        (7, "Fristen er overskredet"),
+        (14, "Fristen er overskredet"),
+    ]
     for days, prefix in steps:
         with time_machine.travel(at(DUE + dt.timedelta(days=days)), tick=True):
             reminders_scan.delay()
@@ -62,8 +67,10 @@ def test_each_offset_is_mailed_once_by_the_worker_even_when_the_scan_and_the_sen
             for notification in Notification.objects.filter(reminder__due_on=DUE, emailed_at__isnull=False):
                 notification_deliver.delay(notification_id=notification.pk)  # the same task again
             settle()
-        expected += [("initiator@example.dk", f"{prefix}: statusrapport – {initiative.title}"),
-                     ("teammedlem@example.dk", f"{prefix}: statusrapport – {initiative.title}")]  # fmt: skip
+        expected += [
+            ("initiator@example.dk", f"{prefix}: statusrapport – {initiative.title}"),
+            ("teammedlem@example.dk", f"{prefix}: statusrapport – {initiative.title}"),
+        ]
         if days == 14:
             expected.append(
                 ("leder@example.dk", f"Til orientering: statusrapport for “{initiative.title}” er overskredet")

@@ -22,9 +22,12 @@ TODAY = dt.date(2027, 3, 15)
 
 def make_round(*, opens: int = -30, deadline: int = 0, title: str = "Forårsrunden 2027") -> Round:
     return Round.objects.create(
-        title=title, opens_on=TODAY + dt.timedelta(days=opens), application_deadline=TODAY + dt.timedelta(days=deadline),
-        review_deadline=TODAY + dt.timedelta(days=deadline + 14), committee_meeting_on=TODAY + dt.timedelta(days=deadline + 30),
-    )  # fmt: skip
+        title=title,
+        opens_on=TODAY + dt.timedelta(days=opens),
+        application_deadline=TODAY + dt.timedelta(days=deadline),
+        review_deadline=TODAY + dt.timedelta(days=deadline + 14),
+        committee_meeting_on=TODAY + dt.timedelta(days=deadline + 30),
+    )
 
 
 @pytest.fixture
@@ -36,17 +39,29 @@ def frozen():
 def form_data(initiative: Initiative, **overrides) -> dict:
     """The edit form as the browser posts it (one indicator row, empty other formsets)."""
     data = {
-        "title": initiative.title, "summary": initiative.summary, "problem": initiative.problem,
-        "idea": initiative.idea, "hypothesis": initiative.hypothesis, "expected_effect": initiative.expected_effect,
-        "pejlemaerker": [p.pk for p in initiative.pejlemaerker.all()], "owning_unit": initiative.owning_unit_id,
-        "start_date": initiative.start_date.isoformat(), "end_date": initiative.end_date.isoformat(),
-        "evaluation_date": initiative.evaluation_date.isoformat(), "round": initiative.round_id or "",
-        "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "0",
-        "indicators-0-name": "Dobbeltbesøg", "indicators-0-unit": "antal",
-        "indicators-0-baseline": "40", "indicators-0-target": "10",
-        "partners-TOTAL_FORMS": "0", "partners-INITIAL_FORMS": "0",
-        "rule_challenges-TOTAL_FORMS": "0", "rule_challenges-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "title": initiative.title,
+        "summary": initiative.summary,
+        "problem": initiative.problem,
+        "idea": initiative.idea,
+        "hypothesis": initiative.hypothesis,
+        "expected_effect": initiative.expected_effect,
+        "pejlemaerker": [p.pk for p in initiative.pejlemaerker.all()],
+        "owning_unit": initiative.owning_unit_id,
+        "start_date": initiative.start_date.isoformat(),
+        "end_date": initiative.end_date.isoformat(),
+        "evaluation_date": initiative.evaluation_date.isoformat(),
+        "round": initiative.round_id or "",
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-0-name": "Dobbeltbesøg",
+        "indicators-0-unit": "antal",
+        "indicators-0-baseline": "40",
+        "indicators-0-target": "10",
+        "partners-TOTAL_FORMS": "0",
+        "partners-INITIAL_FORMS": "0",
+        "rule_challenges-TOTAL_FORMS": "0",
+        "rule_challenges-INITIAL_FORMS": "0",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 

@@ -42,9 +42,10 @@ def test_a_running_trial_is_reminded_of_its_status_report_at_14_3_and_0_days_and
         result = scan(day)
         if result.deliveries:
             log[(day - DUE).days] = sorted(
-                ReminderDelivery.objects.filter(created_at__date=day)
-                .values_list("offset_days", "audience", "recipient__username")
-            )  # fmt: skip
+                ReminderDelivery.objects.filter(created_at__date=day).values_list(
+                    "offset_days", "audience", "recipient__username"
+                )
+            )
     assert log == {
         -14: [(14, "owner", "initiator"), (14, "team", "teammedlem")],
         -3: [(3, "owner", "initiator"), (3, "team", "teammedlem")],
@@ -132,15 +133,24 @@ def test_team_milestones_are_deadlines_until_they_are_reached(running):
 
 
 def test_the_evaluation_is_due_on_the_evaluation_date_after_the_end_date(initiator):
-    initiative = trial(owner=initiator, day=START, evaluation_date=START + dt.timedelta(days=20),
-                       end_date=START + dt.timedelta(days=19))  # fmt: skip
+    initiative = trial(
+        owner=initiator,
+        day=START,
+        evaluation_date=START + dt.timedelta(days=20),
+        end_date=START + dt.timedelta(days=19),
+    )
     scan(START + dt.timedelta(days=20))
     assert ReminderDelivery.objects.filter(kind="evaluering", object_id=initiative.pk, offset_days=0).exists()
 
 
 def test_a_draft_in_a_round_is_reminded_of_the_application_deadline_but_not_after_it(initiator):
-    round_ = Round.objects.create(title="Forårsrunden 2027", opens_on=START, application_deadline=START + dt.timedelta(days=14),
-                                  review_deadline=START + dt.timedelta(days=30), committee_meeting_on=START + dt.timedelta(days=40))  # fmt: skip
+    round_ = Round.objects.create(
+        title="Forårsrunden 2027",
+        opens_on=START,
+        application_deadline=START + dt.timedelta(days=14),
+        review_deadline=START + dt.timedelta(days=30),
+        committee_meeting_on=START + dt.timedelta(days=40),
+    )
     trial(owner=initiator, day=START, status=Status.DRAFT, round=round_)
     for offset in range(0, 40):
         scan(START + dt.timedelta(days=offset))
@@ -239,19 +249,25 @@ def test_a_reviewer_is_reminded_of_the_rounds_review_deadline_when_it_comes_befo
 ):
     from criteria.models import ReviewAssignment
 
-    round_ = Round.objects.create(title="Forårsrunden 2027", opens_on=START - dt.timedelta(days=30),
-                                  application_deadline=START - dt.timedelta(days=1),
-                                  review_deadline=START + dt.timedelta(days=10),
-                                  committee_meeting_on=START + dt.timedelta(days=20))  # fmt: skip
+    round_ = Round.objects.create(
+        title="Forårsrunden 2027",
+        opens_on=START - dt.timedelta(days=30),
+        application_deadline=START - dt.timedelta(days=1),
+        review_deadline=START + dt.timedelta(days=10),
+        committee_meeting_on=START + dt.timedelta(days=20),
+    )
     late = trial(owner=initiator, day=START, status=Status.IN_REVIEW, round=round_)
     early = trial(owner=initiator, day=START, status=Status.IN_REVIEW, round=round_)
     outside = trial(owner=initiator, day=START, status=Status.IN_REVIEW)
-    ReviewAssignment.objects.create(initiative=late, reviewer=reviewer, assigned_by=coordinator,
-                                    due_date=START + dt.timedelta(days=30))  # fmt: skip
-    ReviewAssignment.objects.create(initiative=early, reviewer=reviewer, assigned_by=coordinator,
-                                    due_date=START + dt.timedelta(days=5))  # fmt: skip
-    ReviewAssignment.objects.create(initiative=outside, reviewer=reviewer, assigned_by=coordinator,
-                                    due_date=START + dt.timedelta(days=30))  # fmt: skip
+    ReviewAssignment.objects.create(
+        initiative=late, reviewer=reviewer, assigned_by=coordinator, due_date=START + dt.timedelta(days=30)
+    )
+    ReviewAssignment.objects.create(
+        initiative=early, reviewer=reviewer, assigned_by=coordinator, due_date=START + dt.timedelta(days=5)
+    )
+    ReviewAssignment.objects.create(
+        initiative=outside, reviewer=reviewer, assigned_by=coordinator, due_date=START + dt.timedelta(days=30)
+    )
 
     for offset in (-4, 7, 10):
         scan(START + dt.timedelta(days=offset))

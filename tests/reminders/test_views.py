@@ -46,8 +46,14 @@ def test_mine_frister_shows_the_users_deadlines(client, initiator, outsider):
 
 def test_the_overdue_page_lists_open_flags_for_coordinators(client, coordinator, initiator):
     initiative = trial(owner=initiator, day=TODAY - dt.timedelta(days=60))
-    OverdueFlag.objects.create(kind="statusrapport", object_id=initiative.pk, due_on=TODAY - dt.timedelta(days=32),
-                               initiative_id=initiative.pk, title=initiative.title, flagged_at=at(TODAY))  # fmt: skip
+    OverdueFlag.objects.create(
+        kind="statusrapport",
+        object_id=initiative.pk,
+        due_on=TODAY - dt.timedelta(days=32),
+        initiative_id=initiative.pk,
+        title=initiative.title,
+        flagged_at=at(TODAY),
+    )
     client.force_login(coordinator)
     page = client.get(reverse("deadlines:overdue")).content.decode()
     assert initiative.title in page and "32 dage" in page and f"/proevehandlinger/{initiative.pk}/" in page
@@ -76,8 +82,14 @@ def test_preferences_are_saved_and_a_missing_choice_gets_a_danish_message(client
 def test_a_coordinator_creates_a_round_and_wrong_dates_get_danish_messages_keeping_the_input(client, coordinator):
     client.force_login(coordinator)
     url = reverse("rounds:create")
-    data = {"title": "Efterårsrunden", "description": "Tema: ensomhed", "opens_on": "2027-09-01",
-            "application_deadline": "2027-08-01", "review_deadline": "2027-10-01", "committee_meeting_on": "2027-10-20"}  # fmt: skip
+    data = {
+        "title": "Efterårsrunden",
+        "description": "Tema: ensomhed",
+        "opens_on": "2027-09-01",
+        "application_deadline": "2027-08-01",
+        "review_deadline": "2027-10-01",
+        "committee_meeting_on": "2027-10-20",
+    }
     page = client.post(url, data).content.decode()
     assert "Ansøgningsfristen skal ligge på eller efter åbningsdatoen." in page
     assert 'value="Efterårsrunden"' in page and "Tema: ensomhed" in page
@@ -111,8 +123,10 @@ def test_people_outside_the_trial_cannot_see_or_add_milestones(client, initiator
     client.force_login(outsider)
     assert client.get(reverse("rounds:milestones", args=[draft.pk])).status_code == 404
     assert client.get(reverse("rounds:milestones", args=[running.pk])).status_code == 403
-    assert client.post(reverse("rounds:milestones", args=[running.pk]),
-                       {"title": "x", "due_on": "2027-04-01"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(reverse("rounds:milestones", args=[running.pk]), {"title": "x", "due_on": "2027-04-01"}).status_code
+        == 403
+    )
     assert not Milestone.objects.exists()
 
 

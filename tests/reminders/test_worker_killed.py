@@ -43,9 +43,11 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_reminder_arrives_exactly_o
     # The replacement restores the unacknowledged message after the visibility timeout and
     # re-claims the row once the dead worker's lease has expired.
     subprocess_workers(
-        CELERY_VISIBILITY_TIMEOUT="3", CELERY_UNACKED_RESTORE_INTERVAL="1", CELERY_UNACKED_RESTORE_THROTTLE="1",
+        CELERY_VISIBILITY_TIMEOUT="3",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
         NOTIFICATION_CLAIM_LEASE_SECONDS="1",  # below the visibility timeout, as in production
-    ).start("second")  # fmt: skip
+    ).start("second")
     wait_for(lambda: Notification.objects.get(pk=notification_id).emailed_at, timeout=60, message="the reminder")
     time.sleep(3)  # time for a duplicate to show up, if there were one
     sent = mails(mail_dir)[before:]

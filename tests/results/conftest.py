@@ -40,26 +40,38 @@ def private_storage(settings, tmp_path):
     """Generated reports are written to a temporary private storage."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": tmp_path / "media", "base_url": None}},
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        },
+    }
     return tmp_path / "media"
 
 
 @pytest.fixture
 def second_reviewer(units):
-    return UserFactory(username="bedoemmer2", first_name="Sofie", last_name="Berg", unit=units["omraade"],
-                       roles=[roles.KRITERIEBEDOMMER, roles.MEDARBEJDER])  # fmt: skip
+    return UserFactory(
+        username="bedoemmer2",
+        first_name="Sofie",
+        last_name="Berg",
+        unit=units["omraade"],
+        roles=[roles.KRITERIEBEDOMMER, roles.MEDARBEJDER],
+    )
 
 
 @pytest.fixture
 def round_(coordinator):
     today = timezone.localdate()
-    return rounds.round_create(actor=coordinator, data={
-        "title": "Forårsrunden", "opens_on": today - dt.timedelta(days=30),
-        "application_deadline": today + dt.timedelta(days=5), "review_deadline": today + dt.timedelta(days=10),
-        "committee_meeting_on": today + dt.timedelta(days=20),
-    })  # fmt: skip
+    return rounds.round_create(
+        actor=coordinator,
+        data={
+            "title": "Forårsrunden",
+            "opens_on": today - dt.timedelta(days=30),
+            "application_deadline": today + dt.timedelta(days=5),
+            "review_deadline": today + dt.timedelta(days=10),
+            "committee_meeting_on": today + dt.timedelta(days=20),
+        },
+    )
 
 
 class Builder:
@@ -76,23 +88,31 @@ class Builder:
         return initiative
 
     def reviewed(self, initiative: Initiative, *, verdicts=("opfyldt", "delvist_opfyldt")) -> Initiative:
-        criteria_services.endorsement_record(initiative_id=initiative.pk, actor=self.manager,
-                                             verdict=ManagerEndorsement.Verdict.ENDORSED)  # fmt: skip
-        criteria_services.reviewers_assign(initiative_id=initiative.pk, actor=self.coordinator,
-                                           reviewers=self.reviewers, due_date=due())  # fmt: skip
+        criteria_services.endorsement_record(
+            initiative_id=initiative.pk, actor=self.manager, verdict=ManagerEndorsement.Verdict.ENDORSED
+        )
+        criteria_services.reviewers_assign(
+            initiative_id=initiative.pk, actor=self.coordinator, reviewers=self.reviewers, due_date=due()
+        )
         for reviewer, verdict in zip(self.reviewers, verdicts, strict=True):
             submit_review(initiative, reviewer, verdict=verdict, justification=REVIEW_CANARY, comment=COMMENT_CANARY)
         return initiative
 
     def decided(self, initiative: Initiative, *, outcome: str = "godkend") -> Initiative:
-        criteria_services.decision_record(initiative_id=initiative.pk, actor=self.coordinator, outcome=outcome,
-                                          summary="Samlet offentlig begrundelse.", reasons=reasons_for_all())  # fmt: skip
+        criteria_services.decision_record(
+            initiative_id=initiative.pk,
+            actor=self.coordinator,
+            outcome=outcome,
+            summary="Samlet offentlig begrundelse.",
+            reasons=reasons_for_all(),
+        )
         initiative.refresh_from_db()
         return initiative
 
     def running(self, *, owner, title: str, round_=None, risks: str = "", rules=None, **extra) -> Initiative:
-        initiative = self.decided(self.reviewed(self.submitted(owner=owner, title=title, round_=round_, risks=risks,
-                                                               rules=rules, **extra)))  # fmt: skip
+        initiative = self.decided(
+            self.reviewed(self.submitted(owner=owner, title=title, round_=round_, risks=risks, rules=rules, **extra))
+        )
         lifecycle.initiative_start(initiative_id=initiative.pk, actor=owner)
         initiative.refresh_from_db()
         return initiative
@@ -100,39 +120,67 @@ class Builder:
     def report(self, initiative: Initiative, *, value, day: dt.date | None = None, narrative: str = "Det går godt."):
         indicator = initiative.indicators.get()
         return services.status_report_create(
-            initiative_id=initiative.pk, actor=initiative.owner, reported_on=day or timezone.localdate(),
-            narrative=narrative, measurements={indicator.pk: Decimal(str(value))},
-        )  # fmt: skip
+            initiative_id=initiative.pk,
+            actor=initiative.owner,
+            reported_on=day or timezone.localdate(),
+            narrative=narrative,
+            measurements={indicator.pk: Decimal(str(value))},
+        )
 
-    def evaluated(self, initiative: Initiative, *, recommended: str = "skaleret", achieved="12.5",
-                  what_worked: str = "Fælles morgenmøder virkede.", exemptions=None) -> Initiative:  # fmt: skip
+    def evaluated(
+        self,
+        initiative: Initiative,
+        *,
+        recommended: str = "skaleret",
+        achieved="12.5",
+        what_worked: str = "Fælles morgenmøder virkede.",
+        exemptions=None,
+    ) -> Initiative:
         services.evaluation_save(
-            initiative_id=initiative.pk, actor=initiative.owner, submit=True,
-            data={"effect_summary": "Færre dobbeltbesøg.", "what_worked": what_worked,
-                  "what_did_not": "Vagtplanen drillede.", "advice": "Start i det små.",
-                  "recommended_outcome": recommended, "reason": "Effekten er tydelig.",
-                  "follow_up": "Udbredes til alle distrikter."},
+            initiative_id=initiative.pk,
+            actor=initiative.owner,
+            submit=True,
+            data={
+                "effect_summary": "Færre dobbeltbesøg.",
+                "what_worked": what_worked,
+                "what_did_not": "Vagtplanen drillede.",
+                "advice": "Start i det små.",
+                "recommended_outcome": recommended,
+                "reason": "Effekten er tydelig.",
+                "follow_up": "Udbredes til alle distrikter.",
+            },
             indicator_results={0: (Decimal(achieved), "")},
-            exemption_answers=exemptions if exemptions is not None else {
-                rule.pk: {"answer": "permanent"} for rule in initiative.rule_challenges.all()},
-        )  # fmt: skip
+            exemption_answers=exemptions
+            if exemptions is not None
+            else {rule.pk: {"answer": "permanent"} for rule in initiative.rule_challenges.all()},
+        )
         initiative.refresh_from_db()
         return initiative
 
-    def concluded(self, *, owner, title: str, outcome: str = "skaleret", round_=None,
-                  what_worked: str = "Fælles morgenmøder virkede.", **extra) -> Initiative:  # fmt: skip
+    def concluded(
+        self,
+        *,
+        owner,
+        title: str,
+        outcome: str = "skaleret",
+        round_=None,
+        what_worked: str = "Fælles morgenmøder virkede.",
+        **extra,
+    ) -> Initiative:
         initiative = self.running(owner=owner, title=title, round_=round_, **extra)
         self.evaluated(initiative, recommended=outcome, what_worked=what_worked)
-        services.evaluation_conclude(initiative_id=initiative.pk, actor=self.coordinator, outcome=outcome,
-                                     note="Afsluttet efter evalueringen.")  # fmt: skip
+        services.evaluation_conclude(
+            initiative_id=initiative.pk, actor=self.coordinator, outcome=outcome, note="Afsluttet efter evalueringen."
+        )
         initiative.refresh_from_db()
         return initiative
 
 
 @pytest.fixture
 def build(coordinator, manager, reviewer, second_reviewer, team_member):
-    return Builder(coordinator=coordinator, manager=manager, reviewers=[reviewer, second_reviewer],
-                   team_member=team_member)  # fmt: skip
+    return Builder(
+        coordinator=coordinator, manager=manager, reviewers=[reviewer, second_reviewer], team_member=team_member
+    )
 
 
 def pdf_pages(content: bytes) -> list[str]:

@@ -19,11 +19,18 @@ def test_the_dashboard_shows_the_figures_and_charts_with_their_tables(client, bu
     with time_machine.travel(timezone.now() - dt.timedelta(days=10)):
         waiting = build.submitted(owner=initiator, title="Lang sagsbehandling")
     build.decided(build.reviewed(waiting))  # decided 10 days after submission
-    running = build.running(owner=initiator, title="Med dispensation",
-                            rules=[{"rule": "Åbningstider i borgerservice", "kind": "procedure"}])  # fmt: skip
+    running = build.running(
+        owner=initiator, title="Med dispensation", rules=[{"rule": "Åbningstider i borgerservice", "kind": "procedure"}]
+    )
     build.concluded(owner=initiator, title="Stoppet forsøg", outcome="stoppet")
-    OverdueFlag.objects.create(kind="statusrapport", object_id=running.pk, due_on=timezone.localdate() - dt.timedelta(days=9),
-                               initiative_id=running.pk, title=running.title, flagged_at=timezone.now())  # fmt: skip
+    OverdueFlag.objects.create(
+        kind="statusrapport",
+        object_id=running.pk,
+        due_on=timezone.localdate() - dt.timedelta(days=9),
+        initiative_id=running.pk,
+        title=running.title,
+        flagged_at=timezone.now(),
+    )
     client.force_login(committee_member)
 
     page = client.get(reverse("results:dashboard")).content.decode()

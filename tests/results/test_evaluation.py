@@ -27,12 +27,19 @@ def running(build, initiator):
 def form_data(running, **overrides) -> dict:
     rule = running.rule_challenges.get()
     data = {
-        "effekt_0": "12,5", "effekt_0_kommentar": "Tæt på målet.", "effect_summary": "Færre dobbeltbesøg.",
-        "what_worked": "Faste makkerpar.", "what_did_not": "", "advice": "",
-        "recommended_outcome": "skaleret", "reason": "Effekten er tydelig.", "follow_up": "Plan for udbredelse.",
-        f"regel_{rule.pk}": "forlaenges", f"regel_{rule.pk}_til": (timezone.localdate() + dt.timedelta(days=365)).isoformat(),
+        "effekt_0": "12,5",
+        "effekt_0_kommentar": "Tæt på målet.",
+        "effect_summary": "Færre dobbeltbesøg.",
+        "what_worked": "Faste makkerpar.",
+        "what_did_not": "",
+        "advice": "",
+        "recommended_outcome": "skaleret",
+        "reason": "Effekten er tydelig.",
+        "follow_up": "Plan for udbredelse.",
+        f"regel_{rule.pk}": "forlaenges",
+        f"regel_{rule.pk}_til": (timezone.localdate() + dt.timedelta(days=365)).isoformat(),
         f"regel_{rule.pk}_note": "Et år mere.",
-    }  # fmt: skip
+    }
     data.update(overrides)
     return data
 
@@ -61,8 +68,9 @@ def test_the_team_submits_a_complete_evaluation_and_the_trial_moves_to_evaluerin
 def test_an_incomplete_submission_lists_what_is_missing_in_danish_and_keeps_the_draft(client, running, initiator):
     client.force_login(initiator)
     rule = running.rule_challenges.get()
-    data = form_data(running, reason="", follow_up="", recommended_outcome="", **{f"regel_{rule.pk}": "",
-                     f"regel_{rule.pk}_til": ""})  # fmt: skip
+    data = form_data(
+        running, reason="", follow_up="", recommended_outcome="", **{f"regel_{rule.pk}": "", f"regel_{rule.pk}_til": ""}
+    )
     response = client.post(reverse("results:evaluation_edit", args=[running.pk]), {**data, "submit": ""})
     page = response.content.decode()
 
@@ -79,8 +87,9 @@ def test_an_incomplete_submission_lists_what_is_missing_in_danish_and_keeps_the_
 def test_extending_an_exemption_needs_a_date(client, running, initiator):
     client.force_login(initiator)
     rule = running.rule_challenges.get()
-    response = client.post(reverse("results:evaluation_edit", args=[running.pk]),
-                           form_data(running, **{f"regel_{rule.pk}_til": ""}))  # fmt: skip
+    response = client.post(
+        reverse("results:evaluation_edit", args=[running.pk]), form_data(running, **{f"regel_{rule.pk}_til": ""})
+    )
     assert "Skriv, hvor længe dispensationen skal forlænges." in response.content.decode()
     assert not ExemptionAnswer.objects.exists()
 
@@ -93,8 +102,9 @@ def test_only_the_owner_and_team_write_the_evaluation(client, request, running, 
     assert not Evaluation.objects.exists()
 
 
-def test_the_coordinator_concludes_through_the_lifecycle_with_the_chosen_outcome(client, build, running, coordinator,
-                                                                                initiator, team_member):  # fmt: skip
+def test_the_coordinator_concludes_through_the_lifecycle_with_the_chosen_outcome(
+    client, build, running, coordinator, initiator, team_member
+):
     build.evaluated(
         running, recommended="skaleret", exemptions={running.rule_challenges.get().pk: {"answer": "permanent"}}
     )
@@ -102,8 +112,10 @@ def test_the_coordinator_concludes_through_the_lifecycle_with_the_chosen_outcome
     page = client.get(reverse("results:conclude", args=[running.pk])).content.decode()
     assert 'value="skaleret" id="id_outcome_0" checked' in page  # the team's recommendation preselected
 
-    response = client.post(reverse("results:conclude", args=[running.pk]),
-                           {"outcome": "videreført_med_justering", "note": "Videre med færre distrikter."})  # fmt: skip
+    response = client.post(
+        reverse("results:conclude", args=[running.pk]),
+        {"outcome": "videreført_med_justering", "note": "Videre med færre distrikter."},
+    )
 
     assert response.status_code == 302
     running.refresh_from_db()

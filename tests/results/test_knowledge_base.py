@@ -31,8 +31,9 @@ def test_concluded_trials_are_listed_stopped_ones_included_but_not_running_ones(
 
 
 def test_the_search_finds_a_trial_by_its_learnings_with_danish_stemming(client, build, initiator, knowledge):
-    build.concluded(owner=initiator, title="Nattevagter", outcome="stoppet",
-                    what_worked="Pårørendemøderne gav tryghed om natten.")  # fmt: skip
+    build.concluded(
+        owner=initiator, title="Nattevagter", outcome="stoppet", what_worked="Pårørendemøderne gav tryghed om natten."
+    )
     response = client.get(reverse("results:knowledge"), {"q": "pårørendemøde"})  # singular finds the plural
     page = response.content.decode()
     assert "Nattevagter" in page and titles(response) == []
@@ -64,8 +65,9 @@ def test_filters_by_target_group_set_on_the_application_form(client, initiator, 
 
 
 def test_htmx_filtering_swaps_only_the_results(client, knowledge):
-    response = client.get(reverse("results:knowledge"), {"udfald": "skaleret"},
-                          headers={"HX-Request": "true", "HX-Target": "results"})  # fmt: skip
+    response = client.get(
+        reverse("results:knowledge"), {"udfald": "skaleret"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="results"') and "<h1>" not in page
     assert "Spisevenner for ældre" in page

@@ -70,8 +70,16 @@ def test_the_one_pager_has_the_trial_as_title_and_danish_as_language_and_is_tagg
 
 def test_a_long_application_still_fits_on_one_page(client, build, initiator):
     long = " ".join(["Borgerne oplever mange skift mellem medarbejdere i løbet af ugen."] * 60)
-    initiative = build.running(owner=initiator, title="En meget grundig ansøgning", summary=long, problem=long,
-                               idea=long, hypothesis=long, expected_effect=long, risks=long)  # fmt: skip
+    initiative = build.running(
+        owner=initiator,
+        title="En meget grundig ansøgning",
+        summary=long,
+        problem=long,
+        idea=long,
+        hypothesis=long,
+        expected_effect=long,
+        risks=long,
+    )
     client.force_login(initiator)
     onepager(client, initiative)
 

@@ -53,8 +53,9 @@ def test_a_stored_report_is_shown_and_downloaded_only_by_coordinators_and_commit
 
 
 @pytest.mark.parametrize("persona", EVERYONE)
-def test_ordering_and_regenerating_reports_is_refused_to_everyone_else(client, request, round_, finished_report,
-                                                                       persona):  # fmt: skip
+def test_ordering_and_regenerating_reports_is_refused_to_everyone_else(
+    client, request, round_, finished_report, persona
+):
     login(client, request, persona)
     before = GeneratedReport.objects.count()
     create = client.post(reverse("results:report_create"), {"kind": "rundrapport", "runde-runde": round_.pk})
@@ -67,8 +68,9 @@ def test_ordering_and_regenerating_reports_is_refused_to_everyone_else(client, r
         assert GeneratedReport.objects.count() == before
 
 
-@pytest.mark.parametrize("name", ["results:dashboard", "results:report_list", "results:report_detail",
-                                  "results:report_download"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["results:dashboard", "results:report_list", "results:report_detail", "results:report_download"]
+)
 def test_anonymous_visitors_are_sent_to_log_in(client, finished_report, name):
     url = reverse(name, args=[finished_report.pk]) if name.endswith(("detail", "download")) else reverse(name)
     response = client.get(url)
@@ -83,8 +85,10 @@ def test_an_unfinished_report_cannot_be_downloaded_yet(client, round_, coordinat
 
 def test_bad_report_orders_get_danish_messages_and_keep_what_was_typed(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("results:report_create"),
-                           {"kind": "portefoelje", "periode-fra": "2026-06-30", "periode-til": "2026-01-01"})  # fmt: skip
+    response = client.post(
+        reverse("results:report_create"),
+        {"kind": "portefoelje", "periode-fra": "2026-06-30", "periode-til": "2026-01-01"},
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Slutdatoen skal ligge efter startdatoen." in page

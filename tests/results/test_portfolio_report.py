@@ -30,8 +30,9 @@ def test_the_portfolio_covers_the_period_across_rounds(build, initiator, round_,
     today = timezone.localdate()
     start = today - dt.timedelta(days=30)
 
-    report = services.report_request(actor=coordinator, kind=GeneratedReport.Kind.PORTFOLIO, date_from=start,
-                                     date_to=today)  # fmt: skip
+    report = services.report_request(
+        actor=coordinator, kind=GeneratedReport.Kind.PORTFOLIO, date_from=start, date_to=today
+    )
     assert services.report_generate(report_id=report.pk) is True
     report.refresh_from_db()
     pages = pdf_pages(report.file.read())
@@ -50,6 +51,10 @@ def test_the_portfolio_covers_the_period_across_rounds(build, initiator, round_,
 def test_a_period_that_ends_before_it_starts_is_refused_in_danish(coordinator):
     today = timezone.localdate()
     with pytest.raises(DomainError, match="Slutdatoen skal ligge efter startdatoen."):
-        services.report_request(actor=coordinator, kind=GeneratedReport.Kind.PORTFOLIO, date_from=today,
-                                date_to=today - dt.timedelta(days=1))  # fmt: skip
+        services.report_request(
+            actor=coordinator,
+            kind=GeneratedReport.Kind.PORTFOLIO,
+            date_from=today,
+            date_to=today - dt.timedelta(days=1),
+        )
     assert not GeneratedReport.objects.exists()

@@ -64,8 +64,9 @@ def _add_trials(build, owner, round_, numbers) -> None:
     """Per number: a running trial with a status report and an exemption, a concluded one
     and a waiting application — each reviewed, decided and measured through the services."""
     for n in numbers:
-        running = build.running(owner=owner, title=f"Igangværende {n}", round_=round_,
-                                rules=[{"rule": f"Regel {n}", "kind": "procedure"}])  # fmt: skip
+        running = build.running(
+            owner=owner, title=f"Igangværende {n}", round_=round_, rules=[{"rule": f"Regel {n}", "kind": "procedure"}]
+        )
         build.report(running, value=30 - n)
         build.concluded(owner=owner, title=f"Afsluttet {n}", outcome="stoppet" if n % 2 else "skaleret", round_=round_)
         build.submitted(owner=owner, title=f"Ansøgning {n}", round_=round_)
@@ -102,8 +103,9 @@ def test_a_failing_report_is_marked_failed_with_the_error_and_can_be_ordered_aga
     assert "Rapporten kunne ikke dannes." in page.content.decode()
 
 
-def test_regenerating_orders_a_new_report_with_the_same_parameters_and_keeps_the_old(round_, coordinator,
-                                                                                     committee_member, client):  # fmt: skip
+def test_regenerating_orders_a_new_report_with_the_same_parameters_and_keeps_the_old(
+    round_, coordinator, committee_member, client
+):
     old = order(round_, coordinator)
     services.report_generate(report_id=old.pk)
     client.force_login(committee_member)

@@ -35,9 +35,14 @@ RULE = "Visitationsretningslinje for hjemmepleje, afsnit 4"
 def round_with_trials(build, initiator, round_):
     """A running trial with two status reports and a rule exemption, a stopped trial with
     its learnings, a rejected application and one still waiting — all in the round."""
-    running = build.running(owner=initiator, title="Fælles morgenmøde i hjemmeplejen", round_=round_,
-                            rules=[{"rule": RULE, "kind": "lokal_regel", "exemption_needed": "Fri visitation",
-                                    "granted_by": "Direktionen"}])  # fmt: skip
+    running = build.running(
+        owner=initiator,
+        title="Fælles morgenmøde i hjemmeplejen",
+        round_=round_,
+        rules=[
+            {"rule": RULE, "kind": "lokal_regel", "exemption_needed": "Fri visitation", "granted_by": "Direktionen"}
+        ],
+    )
     build.report(running, value="30", day=timezone.localdate() - dt.timedelta(days=14))
     build.report(running, value="22.5")
     build.concluded(owner=initiator, title="Ældre hjælper ældre", outcome="stoppet", round_=round_)
@@ -165,8 +170,11 @@ def test_the_pdf_is_tagged_with_title_language_and_bookmarks(round_with_trials, 
     assert "/StructTreeRoot" in root
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
     assert [item.title for item in reader.outline if not isinstance(item, list)] == ["Indhold", *SECTIONS]
-    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
-             for font in page["/Resources"].get("/Font", {}).values()}  # fmt: skip
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
     assert any("IBM-Plex-Sans" in name for name in fonts), fonts  # DKFDS's font, read from our static files
 
 

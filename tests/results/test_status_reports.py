@@ -28,8 +28,13 @@ def running(initiative_in):
 
 def post_report(client, initiative, **data):
     indicator = initiative.indicators.get()
-    payload = {"reported_on": timezone.localdate().isoformat(), "narrative": "Vi er godt i gang.",
-               "obstacles": "", "help_needed": "", f"indikator_{indicator.pk}": "31,5"}  # fmt: skip
+    payload = {
+        "reported_on": timezone.localdate().isoformat(),
+        "narrative": "Vi er godt i gang.",
+        "obstacles": "",
+        "help_needed": "",
+        f"indikator_{indicator.pk}": "31,5",
+    }
     payload.update(data)
     return client.post(reverse("results:status_report_create", args=[initiative.pk]), payload)
 
@@ -49,8 +54,14 @@ def test_the_team_posts_a_status_report_with_a_measurement_in_danish_notation(cl
 def test_bad_input_gets_danish_messages_and_keeps_everything_typed(client, running, initiator):
     client.force_login(initiator)
     future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
-    response = post_report(client, running, narrative="", reported_on=future, obstacles="Vikarer mangler",
-                           **{f"indikator_{running.indicators.get().pk}": "tolv"})  # fmt: skip
+    response = post_report(
+        client,
+        running,
+        narrative="",
+        reported_on=future,
+        obstacles="Vikarer mangler",
+        **{f"indikator_{running.indicators.get().pk}": "tolv"},
+    )
     page = response.content.decode()
 
     assert response.status_code == 200
@@ -62,8 +73,13 @@ def test_bad_input_gets_danish_messages_and_keeps_everything_typed(client, runni
 
 
 def test_asking_for_help_tells_the_coordinators(running, initiator, coordinator):
-    services.status_report_create(initiative_id=running.pk, actor=initiator, reported_on=timezone.localdate(),
-                                  narrative="Status.", help_needed="Vi mangler en jurist.")  # fmt: skip
+    services.status_report_create(
+        initiative_id=running.pk,
+        actor=initiator,
+        reported_on=timezone.localdate(),
+        narrative="Status.",
+        help_needed="Vi mangler en jurist.",
+    )
     notification = Notification.objects.get(recipient=coordinator, subject__contains="beder om hjælp")
     assert notification.body == "Vi mangler en jurist."
 
@@ -74,8 +90,12 @@ def test_only_the_owner_and_team_may_report(client, request, running, persona):
     assert client.get(reverse("results:status_report_create", args=[running.pk])).status_code == 403
     assert post_report(client, running).status_code == 403
     with pytest.raises(ActionForbidden):
-        services.status_report_create(initiative_id=running.pk, actor=request.getfixturevalue(persona),
-                                      reported_on=timezone.localdate(), narrative="x")  # fmt: skip
+        services.status_report_create(
+            initiative_id=running.pk,
+            actor=request.getfixturevalue(persona),
+            reported_on=timezone.localdate(),
+            narrative="x",
+        )
     assert not StatusReport.objects.exists()
 
 
@@ -89,8 +109,13 @@ def test_the_detail_page_charts_each_indicator_over_time_with_a_data_table(clien
     indicator = running.indicators.get()
     for days, value in ((28, "36"), (14, "30"), (0, "22,5")):
         client.force_login(initiator)
-        post_report(client, running, reported_on=(timezone.localdate() - dt.timedelta(days=days)).isoformat(),
-                    narrative=NARRATIVE_CANARY, **{f"indikator_{indicator.pk}": value})  # fmt: skip
+        post_report(
+            client,
+            running,
+            reported_on=(timezone.localdate() - dt.timedelta(days=days)).isoformat(),
+            narrative=NARRATIVE_CANARY,
+            **{f"indikator_{indicator.pk}": value},
+        )
     client.logout()
 
     page = client.get(reverse("initiatives:detail", args=[running.pk])).content.decode()

@@ -113,8 +113,11 @@ def test_password_reset_sends_a_danish_mail_with_a_working_link(client, employee
     link = re.search(r"https?://[^/\s]+(/konto/reset/\S+/)", message.body).group(1)
     form_page = client.get(link, follow=True)
     assert "Vælg en ny adgangskode" in form_page.content.decode()
-    done = client.post(form_page.redirect_chain[-1][0],
-                       {"new_password1": "nyt-Kodeord-2027", "new_password2": "nyt-Kodeord-2027"}, follow=True)  # fmt: skip
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "nyt-Kodeord-2027", "new_password2": "nyt-Kodeord-2027"},
+        follow=True,
+    )
     assert "Din adgangskode er nulstillet" in done.content.decode()
     assert log_in(client, "medarbejder1", "nyt-Kodeord-2027").status_code == 302
 

@@ -43,15 +43,20 @@ def trial(draft, initiator, units):
     for number in range(3):
         colleague = UserFactory(username=f"kollega{number}", unit=units["jobcenter"], roles=[roles.MEDARBEJDER])
         services.team_member_add(initiative_id=draft.pk, actor=initiator, user=colleague)
-    Indicator.objects.create(initiative=draft, name="Ventetid", unit="dage", baseline=Decimal("12.35"),
-                             target=Decimal("0.10"), order=1)  # fmt: skip
+    Indicator.objects.create(
+        initiative=draft, name="Ventetid", unit="dage", baseline=Decimal("12.35"), target=Decimal("0.10"), order=1
+    )
     draft.pejlemaerker.set(Pejlemaerke.objects.all())
     return draft
 
 
 def test_folded_lists_equal_prefetched_ones_and_read_no_further_query(trial):
-    folds = (Fold("pejlemaerker"), Fold("indicators"), Fold("team", related=("user", "user__unit")),
-             Fold("events", related=("actor",)))  # fmt: skip
+    folds = (
+        Fold("pejlemaerker"),
+        Fold("indicators"),
+        Fold("team", related=("user", "user__unit")),
+        Fold("events", related=("actor",)),
+    )
     with CaptureQueriesContext(connection) as captured:
         one = read(trial.pk, *folds)
         team = [
@@ -63,12 +68,14 @@ def test_folded_lists_equal_prefetched_ones_and_read_no_further_query(trial):
     assert len(captured) == 1
 
     reference = Initiative.objects.prefetch_related(
-        "pejlemaerker", "indicators",
+        "pejlemaerker",
+        "indicators",
         Prefetch("team", queryset=TeamMember.objects.select_related("user", "user__unit")),
         Prefetch("events", queryset=InitiativeEvent.objects.select_related("actor")),
-    ).get(pk=trial.pk)  # fmt: skip
-    assert team == [(m.pk, m.role, m.added_at, m.user.username, m.user.unit.name, m.initiative.title)
-                    for m in reference.team.all()]  # fmt: skip
+    ).get(pk=trial.pk)
+    assert team == [
+        (m.pk, m.role, m.added_at, m.user.username, m.user.unit.name, m.initiative.title) for m in reference.team.all()
+    ]
     assert len(team) == 4
     assert indicators == _rows(reference.indicators.all(), "pk", "name", "baseline", "target", "order")
     assert Decimal("12.35") in [row[2] for row in indicators]  # exact, not a float
@@ -95,20 +102,32 @@ def test_document_into_reads_nested_lists_limits_and_lookups_in_one_query(
     move(trial, "submit", "approve", "start", "begin_evaluation", actor_by_action=actors)
     evaluation = Evaluation.objects.create(initiative=trial, effect_summary="Kortere ventetid")
     for order in (2, 1):
-        EvaluationIndicator.objects.create(evaluation=evaluation, order=order, name=f"Indikator {order}",
-                                           unit="dage", baseline=Decimal(order), target=Decimal("0.5"))  # fmt: skip
+        EvaluationIndicator.objects.create(
+            evaluation=evaluation,
+            order=order,
+            name=f"Indikator {order}",
+            unit="dage",
+            baseline=Decimal(order),
+            target=Decimal("0.5"),
+        )
     decision = Decision.objects.filter(initiative=trial).get()
 
     folds = (
-        Fold("decisions", related=("decided_by",), limit=1, to_attr="latest",
-             folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),)),
+        Fold(
+            "decisions",
+            related=("decided_by",),
+            limit=1,
+            to_attr="latest",
+            folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),),
+        ),
         Fold("evaluation", folds=(Fold("indicator_results"),)),
         Fold("", TeamMember.objects.filter(user=team_member), lookup="initiative", to_attr="mine"),
-    )  # fmt: skip
+    )
     fresh = Initiative.objects.get(pk=trial.pk)
     with CaptureQueriesContext(connection) as captured:
-        values = document_into(fresh, ("test-fold-into", folds), lambda: (folds, {"title_length": Length("title")}),
-                               folds)  # fmt: skip
+        values = document_into(
+            fresh, ("test-fold-into", folds), lambda: (folds, {"title_length": Length("title")}), folds
+        )
         latest = fresh.latest[0]
         reasons = [(r.criterion.order, r.verdict) for r in latest.reasons.all()]
         names = [i.name for i in fresh.evaluation.indicator_results.all()]
@@ -131,8 +150,12 @@ def test_a_fold_with_a_lookup_needs_a_queryset_and_to_attr():
 def test_a_document_is_compiled_once_and_reads_each_requests_own_row(trial, initiator, team_member):
     from slagelse_ou.lib import fold as fold_module
 
-    other = services.initiative_create(owner=team_member, data={"title": "Et andet forsøg", "owning_unit": team_member.unit},
-                                       pejlemaerker=[], mantras=[])  # fmt: skip
+    other = services.initiative_create(
+        owner=team_member,
+        data={"title": "Et andet forsøg", "owning_unit": team_member.unit},
+        pejlemaerker=[],
+        mantras=[],
+    )
     folds = (Fold("team", related=("user",)),)
 
     def build(pk):
@@ -160,5 +183,6 @@ def test_a_document_refuses_a_value_the_query_does_not_use(trial):
     from slagelse_ou.lib import fold as fold_module
 
     with pytest.raises(ValueError, match="every value"):
-        fold_module.document(("test-unused",), lambda pk, user_id: Initiative.objects.filter(pk=pk).values("pk"),
-                             pk=trial.pk, user_id=1)  # fmt: skip
+        fold_module.document(
+            ("test-unused",), lambda pk, user_id: Initiative.objects.filter(pk=pk).values("pk"), pk=trial.pk, user_id=1
+        )

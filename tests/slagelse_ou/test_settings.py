@@ -84,14 +84,25 @@ def test_production_without_a_secret_key_stops_the_start_up():
 
 
 def test_the_email_variables_configure_the_default_mailer():
-    env = production_env(EMAIL_HOST="smtp.slagelse.dk", EMAIL_PORT="587", EMAIL_USE_TLS="true",
-                         EMAIL_HOST_USER="portal", EMAIL_HOST_PASSWORD="hemmeligt")  # fmt: skip
+    env = production_env(
+        EMAIL_HOST="smtp.slagelse.dk",
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="true",
+        EMAIL_HOST_USER="portal",
+        EMAIL_HOST_PASSWORD="hemmeligt",
+    )
     code = (
         "import django; django.setup(); from django.core.mail import mailers; m = mailers.default; "
         "print(type(m).__module__, m.host, m.port, m.use_tls, m.username, m.password)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True,
-                            timeout=120, env=env | {"DJANGO_SETTINGS_MODULE": "slagelse_ou.settings"})  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env | {"DJANGO_SETTINGS_MODULE": "slagelse_ou.settings"},
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [

@@ -31,8 +31,10 @@ def test_every_page_is_the_same_as_djangos(rows, per_page, orphans):
         expected, got = plain.page(number), tail.page(number)
         assert list(got) == list(expected), number
         assert (got.start_index(), got.end_index(), got.has_next()) == (
-            expected.start_index(), expected.end_index(), expected.has_next()
-        )  # fmt: skip
+            expected.start_index(),
+            expected.end_index(),
+            expected.has_next(),
+        )
 
 
 def test_the_last_page_is_read_without_an_offset(rows):

@@ -171,9 +171,17 @@ IDEAS = [
 
 # How many initiatives to leave in each state (at least 40 in all).
 PLAN = [
-    ("kladde", 5), ("indsendt", 6), ("under_bedoemmelse", 5), ("tilbage_til_ansoeger", 3),
-    ("godkendt", 5), ("afvist", 3), ("i_gang", 8), ("evaluering", 4), ("afsluttet", 6), ("trukket_tilbage", 2),
-]  # fmt: skip
+    ("kladde", 5),
+    ("indsendt", 6),
+    ("under_bedoemmelse", 5),
+    ("tilbage_til_ansoeger", 3),
+    ("godkendt", 5),
+    ("afvist", 3),
+    ("i_gang", 8),
+    ("evaluering", 4),
+    ("afsluttet", 6),
+    ("trukket_tilbage", 2),
+]
 
 PATHS = {
     "kladde": [],
@@ -196,8 +204,9 @@ NOTES = {
 }
 
 
-def _trial_create(*, owner: User, number: int, rng: random.Random, pejlemaerker: list, mantras: list,
-                  today: dt.date) -> Initiative:  # fmt: skip
+def _trial_create(
+    *, owner: User, number: int, rng: random.Random, pejlemaerker: list, mantras: list, today: dt.date
+) -> Initiative:
     """One complete application (a draft) from `owner`, made with the service."""
     title, problem, indicator, unit = IDEAS[number % len(IDEAS)]
     start = today + dt.timedelta(days=rng.randint(-300, 90))
@@ -228,7 +237,7 @@ def _trial_create(*, owner: User, number: int, rng: random.Random, pejlemaerker:
                 "target": rng.randint(5, 19),
                 "order": 0,
             }
-        ],  # fmt: skip
+        ],
         partners=[{"name": "Ældrerådet", "kind": "frivillig", "contribution": "Sparring"}] if number % 3 == 0 else [],
         rule_challenges=[
             {
@@ -238,7 +247,7 @@ def _trial_create(*, owner: User, number: int, rng: random.Random, pejlemaerker:
             }
         ]
         if number % 4 == 0
-        else [],  # fmt: skip
+        else [],
     )
 
 
@@ -289,24 +298,42 @@ class Command(BaseCommand):
         users = {}
         for username, first, last, role_names, unit_name, job in PEOPLE:
             users[username] = user_create(
-                username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                email=f"{username}@demo.slagelse.dk", unit=units.get(unit_name) if unit_name else None,
-                roles=role_names, job_title=job,
-            )  # fmt: skip
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.slagelse.dk",
+                unit=units.get(unit_name) if unit_name else None,
+                roles=role_names,
+                job_title=job,
+            )
         users["admin"].is_staff = users["admin"].is_superuser = True
         users["admin"].save(update_fields=["is_staff", "is_superuser"])
         units["Hjemmeplejen Vest"].managers.add(users["leder"])
         units["Center for Ældre"].managers.add(users["leder"])
         # More colleagues so teams span units ("opgaven sætter holdet").
-        names = [("Ole", "Poulsen"), ("Fatima", "Yilmaz"), ("Camilla", "Thomsen"), ("Morten", "Rasmussen"),
-                 ("Ida", "Christiansen"), ("Lars", "Pedersen"), ("Nanna", "Mortensen"), ("Ahmed", "Hussein")]  # fmt: skip
+        names = [
+            ("Ole", "Poulsen"),
+            ("Fatima", "Yilmaz"),
+            ("Camilla", "Thomsen"),
+            ("Morten", "Rasmussen"),
+            ("Ida", "Christiansen"),
+            ("Lars", "Pedersen"),
+            ("Nanna", "Mortensen"),
+            ("Ahmed", "Hussein"),
+        ]
         team_units = [u for u in units.values() if u.kind == OrgUnit.Kind.ENHED]
         for index, (first, last) in enumerate(names):
             unit = team_units[index % len(team_units)]
             users[f"medarbejder{index + 1}"] = user_create(
-                username=f"medarbejder{index + 1}", password=DEMO_PASSWORD, first_name=first, last_name=last,
-                email=f"medarbejder{index + 1}@demo.slagelse.dk", unit=unit, roles=[roles.MEDARBEJDER],
-            )  # fmt: skip
+                username=f"medarbejder{index + 1}",
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"medarbejder{index + 1}@demo.slagelse.dk",
+                unit=unit,
+                roles=[roles.MEDARBEJDER],
+            )
         return users
 
     def _initiatives(self, users: dict[str, User]) -> int:
@@ -323,11 +350,16 @@ class Command(BaseCommand):
         for target, how_many in PLAN:
             for _ in range(how_many):
                 owner = owners[number % len(owners)] if number else users["medarbejder"]
-                initiative = _trial_create(owner=owner, number=number, rng=rng, pejlemaerker=pejlemaerker,
-                                           mantras=mantras, today=today)  # fmt: skip
+                initiative = _trial_create(
+                    owner=owner, number=number, rng=rng, pejlemaerker=pejlemaerker, mantras=mantras, today=today
+                )
                 for colleague in rng.sample([c for c in colleagues if c.unit and c != owner], k=2):
-                    services.team_member_add(initiative_id=initiative.pk, actor=owner, user=colleague,
-                                             role=rng.choice(TeamMember.Role.values))  # fmt: skip
+                    services.team_member_add(
+                        initiative_id=initiative.pk,
+                        actor=owner,
+                        user=colleague,
+                        role=rng.choice(TeamMember.Role.values),
+                    )
                 for action in PATHS[target]:
                     actor = owner if action in ("submit", "start", "begin_evaluation", "withdraw") else coordinator
                     kwargs = {"initiative_id": initiative.pk, "actor": actor}
@@ -370,21 +402,32 @@ def _reviews(users: dict[str, User]) -> None:
     verdicts = [Verdict.MET, Verdict.MET, Verdict.PARTLY]
     for owner_name in ("medarbejder", "medarbejder1", "medarbejder2"):
         owner = users[owner_name]
-        initiative = _trial_create(owner=owner, number=Initiative.objects.count(), rng=rng,
-                                   pejlemaerker=pejlemaerker, mantras=mantras, today=today)  # fmt: skip
-        services.team_member_add(initiative_id=initiative.pk, actor=owner, user=users["kollega"],
-                                 role=TeamMember.Role.values[0])  # fmt: skip
+        initiative = _trial_create(
+            owner=owner,
+            number=Initiative.objects.count(),
+            rng=rng,
+            pejlemaerker=pejlemaerker,
+            mantras=mantras,
+            today=today,
+        )
+        services.team_member_add(
+            initiative_id=initiative.pk, actor=owner, user=users["kollega"], role=TeamMember.Role.values[0]
+        )
         services.ACTION_SERVICES["submit"](initiative_id=initiative.pk, actor=owner)
         note = ""
         if settings.MANAGER_ENDORSEMENT_ENABLED:
-            criteria_services.endorsement_record(initiative_id=initiative.pk, actor=users["leder"],
-                                                 verdict=ManagerEndorsement.Verdict.ENDORSED)  # fmt: skip
+            criteria_services.endorsement_record(
+                initiative_id=initiative.pk, actor=users["leder"], verdict=ManagerEndorsement.Verdict.ENDORSED
+            )
         else:
             note = "Ledelsens vurdering er slået fra."
         assignments = criteria_services.reviewers_assign(
-            initiative_id=initiative.pk, actor=coordinator, reviewers=[users["bedoemmer"], users["bedoemmer2"]],
-            due_date=today + dt.timedelta(days=14), note=note,
-        )  # fmt: skip
+            initiative_id=initiative.pk,
+            actor=coordinator,
+            reviewers=[users["bedoemmer"], users["bedoemmer2"]],
+            due_date=today + dt.timedelta(days=14),
+            note=note,
+        )
         for assignment in assignments:
             criteria_services.review_declare(assignment_id=assignment.pk, actor=assignment.reviewer)
             criteria = assignment.review.criteria_set.criteria.all()
@@ -394,10 +437,13 @@ def _reviews(users: dict[str, User]) -> None:
                 reason = "" if verdict == Verdict.MET else "Beskrivelsen kunne være mere konkret."
                 scores[criterion.pk] = (verdict, reason)
             criteria_services.review_save(
-                assignment_id=assignment.pk, actor=assignment.reviewer, scores=scores,
-                recommendation=Recommendation.APPROVE, submit=True,
+                assignment_id=assignment.pk,
+                actor=assignment.reviewer,
+                scores=scores,
+                recommendation=Recommendation.APPROVE,
+                submit=True,
                 comment="En god og borgernær idé; indikatoren gør effekten målbar.",
-            )  # fmt: skip
+            )
 
 
 def _results(users: dict[str, User]) -> None:
@@ -407,11 +453,13 @@ def _results(users: dict[str, User]) -> None:
     for weeks, initiative in enumerate(running, start=1):
         indicator = initiative.indicators.order_by("order", "pk").first()
         results_services.status_report_create(
-            initiative_id=initiative.pk, actor=initiative.owner, reported_on=today - dt.timedelta(weeks=weeks),
+            initiative_id=initiative.pk,
+            actor=initiative.owner,
+            reported_on=today - dt.timedelta(weeks=weeks),
             narrative="Vi er godt i gang; kollegerne tager godt imod den nye arbejdsgang.",
             obstacles="Sygdom i teamet har forsinket opstarten en smule.",
             measurements={indicator.pk: Decimal(indicator.baseline) - 3} if indicator else None,
-        )  # fmt: skip
+        )
     evaluating = (
         Initiative.objects.filter(status=Status.EVALUATION, rule_challenges__isnull=True).order_by("pk").first()
     )
@@ -419,7 +467,9 @@ def _results(users: dict[str, User]) -> None:
         return
     indicator = evaluating.indicators.order_by("order", "pk").first()
     results_services.evaluation_save(
-        initiative_id=evaluating.pk, actor=evaluating.owner, submit=True,
+        initiative_id=evaluating.pk,
+        actor=evaluating.owner,
+        submit=True,
         data={
             "effect_summary": "Effekten er tydelig: færre gentagelser og mere tilfredse borgere.",
             "what_worked": "Det faste morgenmøde og en fælles tavle.",
@@ -430,7 +480,7 @@ def _results(users: dict[str, User]) -> None:
             "follow_up": "Vi udbreder til to enheder mere i næste kvartal.",
         },
         indicator_results={0: (Decimal(indicator.target), "Målet er nået.")} if indicator else None,
-    )  # fmt: skip
+    )
 
 
 def _citizen_ideas(users: dict[str, User]) -> None:
@@ -458,21 +508,29 @@ def _citizen_ideas(users: dict[str, User]) -> None:
 def _dialogue(users: dict[str, User]) -> None:
     """A public thematic room with a thread, two replies and an upcoming dialogue meeting."""
     room = dialog_services.room_create(
-        actor=users["politiker"], title="Fremtidens ældrepleje",
+        actor=users["politiker"],
+        title="Fremtidens ældrepleje",
         description="Hvordan skaber vi sammen en ældrepleje, hvor borgeren er i centrum?",
         visibility=Visibility.PUBLIC,
-    )  # fmt: skip
+    )
     thread = dialog_services.thread_create(
-        room_id=room.pk, author=users["sekretariat"], title="Hvad betyder mest for dig i hjemmeplejen?",
+        room_id=room.pk,
+        author=users["sekretariat"],
+        title="Hvad betyder mest for dig i hjemmeplejen?",
         body="Fortæl os, hvad der gør den største forskel i hverdagen – både som borger og medarbejder.",
-    )  # fmt: skip
-    dialog_services.post_reply(thread_id=thread.pk, author=users["borger"],
-                               body="At det er de samme, der kommer, så jeg ikke skal forklare alt forfra.")  # fmt: skip
-    dialog_services.post_reply(thread_id=thread.pk, author=users["medarbejder"],
-                               body="Tid til en snak – det prøver vi nu af med faste teams.")  # fmt: skip
+    )
+    dialog_services.post_reply(
+        thread_id=thread.pk,
+        author=users["borger"],
+        body="At det er de samme, der kommer, så jeg ikke skal forklare alt forfra.",
+    )
+    dialog_services.post_reply(
+        thread_id=thread.pk, author=users["medarbejder"], body="Tid til en snak – det prøver vi nu af med faste teams."
+    )
     starts = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0) + dt.timedelta(days=10)
     dialog_services.meeting_create(
-        room_id=room.pk, actor=users["politiker"],
+        room_id=room.pk,
+        actor=users["politiker"],
         data={
             "title": "Dialogmøde om fremtidens ældrepleje",
             "starts_at": starts,
@@ -480,4 +538,4 @@ def _dialogue(users: dict[str, User]) -> None:
             "location": "Slagelse Rådhus, mødesal 1",
             "description": "Politikere, borgere og medarbejdere mødes om idéerne fra dialogrummet.",
         },
-    )  # fmt: skip
+    )
