@@ -49,10 +49,10 @@ def fill(applications: int):
     from criteria import services as criteria
     from criteria.models import ReviewAssignment
     from criteria.selectors import active_criteria
-    from initiatives import rounds
     from initiatives import services as lifecycle
     from initiatives.models import Pejlemaerke
     from results import services
+    from rounds import services as rounds
     from slagelse_ou import roles
     from slagelse_ou.services import user_create
 

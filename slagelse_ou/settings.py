@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "dialogrum",
     "ideas",
     "results",
+    "rounds",
+    "openness",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +64,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "slagelse_ou.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "slagelse_ou.wsgi.application"
 AUTH_USER_MODEL = "slagelse_ou.User"
 

@@ -1,24 +1,17 @@
-from django.contrib import admin
+"""The core's own pages: notifications and deadlines. Included by the root URLconf (portal.urls)."""
+
 from django.urls import include, path
 
-from slagelse_ou import views
+from slagelse_ou import views, views_deadlines
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("konto/", include("django.contrib.auth.urls")),
-    path("notifikationer/", views.notification_list, name="notifications"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
-    path("dialogrum/", include("dialogrum.urls")),
-    path("", include("initiatives.urls")),
-    path("", include("criteria.urls")),
-    path("", include("initiatives.views_rounds")),
-    path("", include("slagelse_ou.views_deadlines")),
-    path("", include("ideas.urls")),
-    path("", include("initiatives.opendata")),
-    path("", include("results.urls")),
+deadline_patterns = [
+    path("frister/", views_deadlines.my_deadlines, name="mine"),
+    path("sekretariat/overskredne-frister/", views_deadlines.overdue, name="overdue"),
+    path("notifikationer/antal/", views_deadlines.notification_badge, name="notification_badge"),
+    path("notifikationer/indstillinger/", views_deadlines.preferences, name="preferences"),
 ]
 
-handler403 = "slagelse_ou.views.permission_denied"
-handler404 = "slagelse_ou.views.page_not_found"
-handler500 = "slagelse_ou.views.server_error"
+urlpatterns = [
+    path("notifikationer/", views.notification_list, name="notifications"),
+    path("", include((deadline_patterns, "deadlines"))),
+]

@@ -1,26 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.views.decorators.http import require_http_methods
 
-from criteria.selectors import active_criteria
-from initiatives.rounds import rounds_open
-from initiatives.selectors import initiative_public_counts, initiative_public_latest
 from slagelse_ou.services import notifications_mark_read
-
-
-@require_http_methods(["GET"])
-def home(request):
-    return render(
-        request,
-        "home.html",
-        {
-            "latest": initiative_public_latest(limit=6),
-            "counts": initiative_public_counts(),
-            "principles": active_criteria(),
-            "open_rounds": rounds_open(),
-        },
-    )
 
 
 @login_required
@@ -42,7 +27,4 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without a request context: the context processors might be what failed.
-    from django.http import HttpResponseServerError
-    from django.template.loader import get_template
-
     return HttpResponseServerError(get_template("errors/500.html").render())

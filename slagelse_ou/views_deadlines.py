@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -70,12 +69,3 @@ def preferences(request):
         messages.success(request, _("Dine indstillinger for notifikationer er gemt."))
         return redirect("deadlines:preferences")
     return render(request, "deadlines/notification_preferences.html", {"form": form})
-
-
-app_name = "deadlines"
-urlpatterns = [
-    path("frister/", my_deadlines, name="mine"),
-    path("sekretariat/overskredne-frister/", overdue, name="overdue"),
-    path("notifikationer/antal/", notification_badge, name="notification_badge"),
-    path("notifikationer/indstillinger/", preferences, name="preferences"),
-]

@@ -15,9 +15,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from initiatives import rounds
 from initiatives.models import Status
 from results.models import GeneratedReport
+from rounds import services as rounds
 from slagelse_ou import roles
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_journey import field, log_in, log_out, status_tag

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from ideas import services
 from initiatives.models import Indicator, Initiative, Pejlemaerke, Round, Status
-from initiatives.opendata import IDEA_FIELDS, INITIATIVE_FIELDS, csv_safe
+from openness.views import IDEA_FIELDS, INITIATIVE_FIELDS, csv_safe
 from tests.ideas.helpers import submit
 
 pytestmark = pytest.mark.django_db

@@ -21,10 +21,10 @@ from pypdf import PdfReader
 
 from criteria import services as criteria_services
 from criteria.models import ManagerEndorsement
-from initiatives import rounds
 from initiatives import services as lifecycle
 from initiatives.models import Initiative
 from results import services
+from rounds import services as rounds
 from slagelse_ou import roles
 from tests.criteria.helpers import due, reasons_for_all, submit_review
 from tests.factories import UserFactory, make_initiative

@@ -22,9 +22,10 @@ from dialogrum.models import Visibility
 from ideas import services as idea_services
 from ideas.models import Area as IdeaArea
 from ideas.models import SubmitterKind
-from initiatives import rounds, services
+from initiatives import services
 from initiatives.models import Initiative, Mantra, Outcome, Pejlemaerke, Status, TargetGroup, TeamMember
 from results import services as results_services
+from rounds import services as rounds
 from slagelse_ou import roles
 from slagelse_ou.models import OrgUnit, User
 from slagelse_ou.services import org_unit_create, user_create

@@ -6,20 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from initiatives import rounds
 from initiatives.exceptions import ActionForbidden, DomainError
-from initiatives.forms import MilestoneForm, RoundForm
 from initiatives.models import Milestone, Round
 from initiatives.permissions import can_edit, can_view_private, get_initiative_for_editor, get_initiative_for_user
+from rounds import services
+from rounds.forms import MilestoneForm, RoundForm
 
 
 @require_http_methods(["GET"])
 def round_list(request):
-    return render(request, "rounds/round_list.html", {"groups": rounds.rounds_overview()})
+    return render(request, "rounds/round_list.html", {"groups": services.rounds_overview()})
 
 
 @require_http_methods(["GET"])
@@ -38,9 +37,9 @@ def round_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             if round_ is None:
-                round_ = rounds.round_create(actor=request.user, data=form.cleaned_data)
+                round_ = services.round_create(actor=request.user, data=form.cleaned_data)
             else:
-                rounds.round_update(round_id=round_.pk, actor=request.user, data=form.cleaned_data)
+                services.round_update(round_id=round_.pk, actor=request.user, data=form.cleaned_data)
         except ActionForbidden as error:
             raise PermissionDenied(error.message) from error
         messages.success(request, _("Ansøgningsrunden er gemt."))
@@ -61,7 +60,7 @@ def milestone_list(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                rounds.milestone_add(initiative_id=pk, actor=request.user, **form.cleaned_data)
+                services.milestone_add(initiative_id=pk, actor=request.user, **form.cleaned_data)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -77,20 +76,9 @@ def milestone_done(request, pk: int, milestone_id: int):
     get_initiative_for_editor(request.user, pk)
     milestone = get_object_or_404(Milestone, pk=milestone_id, initiative_id=pk)
     try:
-        rounds.milestone_complete(milestone_id=milestone.pk, actor=request.user)
+        services.milestone_complete(milestone_id=milestone.pk, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Milepælen er markeret som nået."))
     return redirect("rounds:milestones", pk=pk)
-
-
-app_name = "rounds"
-urlpatterns = [
-    path("ansoegningsrunder/", round_list, name="list"),
-    path("ansoegningsrunder/ny/", round_edit, name="create"),
-    path("ansoegningsrunder/<int:pk>/", round_detail, name="detail"),
-    path("ansoegningsrunder/<int:pk>/rediger/", round_edit, name="edit"),
-    path("proevehandlinger/<int:pk>/milepaele/", milestone_list, name="milestones"),
-    path("proevehandlinger/<int:pk>/milepaele/<int:milestone_id>/naaet/", milestone_done, name="milestone_done"),
-]

@@ -23,14 +23,13 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from dialogrum.ical import escape_text, fold  # the portal's RFC 5545 rules, in one place
 from ideas.models import Idea
-from initiatives.feeds import PublicInitiativesFeed
 from initiatives.models import Indicator, Initiative, Round
 
 SCHEMA_VERSION = "1.0"
@@ -350,19 +349,3 @@ def privacy_page(request):
 @require_http_methods(["GET"])
 def accessibility_page(request):
     return render(request, "public/accessibility.html")
-
-
-app_name = "openness"
-
-urlpatterns = [
-    path("aabne-data/", opendata_page, name="index"),
-    path("aabne-data/proevehandlinger.csv", initiatives_csv, name="initiatives_csv"),
-    path("aabne-data/proevehandlinger.json", initiatives_json, name="initiatives_json"),
-    path("aabne-data/ideer.csv", ideas_csv, name="ideas_csv"),
-    path("aabne-data/ideer.json", ideas_json, name="ideas_json"),
-    path("feeds/proevehandlinger.atom", PublicInitiativesFeed(), name="feed"),
-    path("feeds/enheder/<int:unit_id>/proevehandlinger.atom", PublicInitiativesFeed(), name="unit_feed"),
-    path("kalender/ansoegningsrunder.ics", rounds_ical, name="rounds_ical"),
-    path("privatlivspolitik/", privacy_page, name="privacy"),
-    path("tilgaengelighedserklaering/", accessibility_page, name="accessibility"),
-]
