@@ -6,3 +6,6 @@ class CriteriaConfig(AppConfig):
     name = "criteria"
     verbose_name = _("Kriterier")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        import criteria.deadlines  # noqa: F401  (the reviewers' deadline kinds)

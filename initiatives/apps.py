@@ -26,3 +26,6 @@ class InitiativesConfig(AppConfig):
             pejlemaerker_changed, sender=Initiative.pejlemaerker.through, dispatch_uid="initiative-pejlemaerke-ids"
         )
         post_delete.connect(pejlemaerke_deleted, sender=Pejlemaerke, dispatch_uid="initiative-pejlemaerke-ids-delete")
+
+        # The trial's deadline kinds (and the deadline subject: owner, team, owning unit).
+        import initiatives.deadlines  # noqa: F401

@@ -18,3 +18,5 @@ class ResultsConfig(AppConfig):
         from results.models import EVENT_LABELS as OURS
 
         EVENT_LABELS.update(OURS)
+
+        import results.deadlines  # noqa: F401  (the status report's deadline kind)

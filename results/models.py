@@ -34,7 +34,7 @@ EVENT_LABELS = {
 class StatusReport(models.Model):
     """A running trial's progress: what happened, obstacles, help needed, and a measurement
     of some or all indicators on `reported_on`. Append-only; the next report supersedes it.
-    `created_at` is what the status-report deadline counts from (slagelse_ou/deadline_kinds.py)."""
+    `created_at` is what the status-report deadline counts from (results/deadlines.py)."""
 
     initiative = models.ForeignKey("initiatives.Initiative", on_delete=models.CASCADE, related_name="status_reports")
     author = models.ForeignKey(

@@ -3,7 +3,7 @@
 Rounds are run by the coordinators (sekretariatet). The submission rule — a first
 submission only while the chosen round is open — lives in `initiatives.services`
 (`_check_intake`), inside the submit transition. Milestones are deadlines like any other:
-`slagelse_ou/deadline_kinds.py` reminds the team of open ones.
+`rounds/deadlines.py` reminds the team of open ones.
 """
 
 from __future__ import annotations

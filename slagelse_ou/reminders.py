@@ -3,8 +3,9 @@ due reminders with set-based SQL, and a unique delivery row makes each reminder 
 
 How it fits together
 - A *deadline kind* is one function returning a queryset of open deadlines with five
-  columns (see `DeadlineKind`). The kinds are in `slagelse_ou/deadline_kinds.py`; adding a
-  kind is adding one decorated function there.
+  columns (see `DeadlineKind`). Each app registers its own kinds when it is ready
+  (`initiatives/deadlines.py`, `criteria/deadlines.py`, `results/deadlines.py`,
+  `rounds/deadlines.py`); this module knows only the registry.
 - `reminders_scan` runs one INSERT … SELECT per kind. The SELECT computes, for every open
   deadline at once, which step of the schedule is due today (an offset before the deadline,
   or the n-th overdue repeat), expands the recipients (a direct user, or the initiative's
@@ -23,7 +24,6 @@ How it fits together
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,10 +38,6 @@ from django.utils.translation import ngettext
 
 from slagelse_ou.models import Notification, OrgUnit, OverdueFlag, ReminderDelivery, User
 from slagelse_ou.services import _claimable, _email_suppressed, _mail_domain, notifications_hand_off
-
-# Modules that register deadline kinds (imported on first use, so slagelse_ou does not
-# import the domain apps at start-up).
-KIND_MODULES = ("slagelse_ou.deadline_kinds",)
 
 COLUMNS = ("deadline_object_id", "deadline_due_on", "deadline_initiative_id", "deadline_title", "deadline_user_id")
 
@@ -84,9 +80,33 @@ def deadline_kind(
 
 
 def kinds() -> dict[str, DeadlineKind]:
-    for module in KIND_MODULES:
-        importlib.import_module(module)
     return _KINDS
+
+
+@dataclass(frozen=True)
+class DeadlineSubject:
+    """What `deadline_initiative_id` points at, registered by the app that owns it: a table with
+    `id`, `owner_id` and `owning_unit_id`, and a team table with `user_id` and `team_column`.
+    A deadline with no direct recipient reminds the owner and the team, and escalates to the
+    nearest manager of the owning unit."""
+
+    table: str
+    team_table: str
+    team_column: str
+
+
+_SUBJECT: list[DeadlineSubject] = []
+
+
+def deadline_subject_register(*, model: type, team_model: type, team_column: str) -> None:
+    subject = DeadlineSubject(table=model._meta.db_table, team_table=team_model._meta.db_table, team_column=team_column)
+    _SUBJECT[:] = [subject]
+
+
+def _subject() -> DeadlineSubject:
+    if not _SUBJECT:
+        raise LookupError("No deadline subject is registered (initiatives registers it when it is ready).")
+    return _SUBJECT[0]
 
 
 def _kind_sql(kind: DeadlineKind) -> tuple[str, tuple]:
@@ -99,11 +119,11 @@ def _kind_sql(kind: DeadlineKind) -> tuple[str, tuple]:
 
 
 def _tables() -> dict[str, str]:
-    from initiatives.models import Initiative, TeamMember
-
+    subject = _subject()
     return {
-        "initiative": Initiative._meta.db_table,
-        "team": TeamMember._meta.db_table,
+        "initiative": subject.table,
+        "team": subject.team_table,
+        "team_fk": subject.team_column,
         "unit": OrgUnit._meta.db_table,
         "managers": OrgUnit.managers.through._meta.db_table,
         "user": User._meta.db_table,
@@ -148,7 +168,7 @@ r AS (
     FROM due JOIN {initiative} i ON i.id = due.initiative_id WHERE due.user_id IS NULL
     UNION ALL
     SELECT due.*, t.user_id, 'team', 2
-    FROM due JOIN {team} t ON t.initiative_id = due.initiative_id WHERE due.user_id IS NULL
+    FROM due JOIN {team} t ON t.{team_fk} = due.initiative_id WHERE due.user_id IS NULL
     UNION ALL
     -- Escalation: the nearest unit on the owning unit's path that has a manager other than
     -- the owner (a manager who owns a trial escalates to their own manager).
@@ -316,8 +336,7 @@ class Deadline:
 def deadlines_for_user(*, user: User, today: dt.date | None = None, limit: int = 200) -> list[Deadline]:
     """Every open deadline `user` is reminded of (directly, or as owner or team member),
     soonest first, in one query whatever the number of kinds' rows."""
-    from initiatives.models import Initiative, TeamMember
-
+    subject = _subject()
     today = today or timezone.localdate()
     parts, params = [], []
     for kind in kinds().values():
@@ -327,8 +346,8 @@ def deadlines_for_user(*, user: User, today: dt.date | None = None, limit: int =
             "q.deadline_initiative_id::bigint, q.deadline_title::varchar, q.deadline_user_id::bigint "
             f"FROM ({kind_sql}) q WHERE q.deadline_user_id::bigint = %s "
             "OR (q.deadline_user_id IS NULL AND q.deadline_initiative_id::bigint IN ("
-            f"SELECT id FROM {Initiative._meta.db_table} WHERE owner_id = %s "
-            f"UNION ALL SELECT initiative_id FROM {TeamMember._meta.db_table} WHERE user_id = %s))"
+            f"SELECT id FROM {subject.table} WHERE owner_id = %s "
+            f"UNION ALL SELECT {subject.team_column} FROM {subject.team_table} WHERE user_id = %s))"
         )
         params += [kind.name, *kind_params, user.pk, user.pk, user.pk]
     if not parts:
