@@ -9,3 +9,16 @@ class CriteriaConfig(AppConfig):
 
     def ready(self) -> None:
         import criteria.deadlines  # noqa: F401  (the reviewers' deadline kinds)
+        from criteria import services
+        from initiatives import workflow
+
+        # Approve, reject and send back are decisions: criteria's own API behind the lifecycle's buttons.
+        workflow.action_service_register("approve", services.initiative_approve)
+        workflow.action_service_register("reject", services.initiative_reject)
+        workflow.action_service_register("request_changes", services.initiative_request_changes)
+
+        # A submitted application asks the owning unit's manager for an endorsement.
+        def submitted(*, initiative, **kwargs) -> None:
+            services.endorsement_request_notify(initiative=initiative)
+
+        workflow.initiative_submitted.connect(submitted, weak=False, dispatch_uid="criteria-endorsement-request")

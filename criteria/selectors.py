@@ -176,7 +176,7 @@ class ReviewMatrix:
 _VERDICT_ORDER = [Verdict.NOT_MET, Verdict.PARTLY, Verdict.MET, Verdict.NOT_RELEVANT]
 
 
-def _suggest(counts: Counter) -> str:
+def verdict_suggest(counts: Counter) -> str:
     if not counts:
         return ""
     best = max(counts.values())
@@ -212,7 +212,7 @@ def review_matrix(*, initiative: Initiative, decision: Decision | None = None) -
                 criterion=criterion,
                 cells=cells,
                 counts={v: counts.get(v, 0) for v in Verdict.values},
-                suggested_verdict=_suggest(counts),
+                suggested_verdict=verdict_suggest(counts),
             )
         )
     return matrix
@@ -333,3 +333,9 @@ def manager_waiting(*, user) -> list[Initiative]:
 
 def manager_others(*, user, waiting: list[Initiative]) -> QuerySet[Initiative]:
     return manager_queue(user=user).exclude(pk__in=[i.pk for i in waiting]).order_by("-updated_at", "-pk")
+
+
+def trial_agreement_for(*, initiative: Initiative) -> TrialAgreement | None:
+    """The trial agreement fixed when the application was approved, or None (approved before
+    agreements existed). Results holds the evaluation to it."""
+    return TrialAgreement.objects.filter(initiative=initiative).first()

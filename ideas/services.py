@@ -38,7 +38,7 @@ from ideas.models import (
     normalise_email,
 )
 from initiatives.exceptions import ActionForbidden, DomainError, NoteRequired
-from initiatives.models import InitiativeEvent
+from initiatives.services import initiative_create, initiative_event_record
 from slagelse_ou import roles
 from slagelse_ou.models import OrgUnit, User
 from slagelse_ou.services import notifications_create
@@ -291,8 +291,6 @@ def idea_merge(*, idea_id: int, actor: User, into_id: int, note: str = "") -> Id
 def idea_convert(*, idea_id: int, actor: User, owner: User, owning_unit: OrgUnit | None = None) -> Idea:
     """Turn the idea into a draft prøvehandling owned by `owner`, linked both ways
     (Idea.initiative and Initiative.source_idea). The owner is told in the portal."""
-    from initiatives.services import initiative_create
-
     idea = _locked(idea_id)
     if idea.status == IdeaStatus.CONVERTED:
         return idea
@@ -317,7 +315,7 @@ def idea_convert(*, idea_id: int, actor: User, owner: User, owning_unit: OrgUnit
     )
     # The trial's own history says where it came from ("Oprettet fra en borgeridé"); only the
     # idea's id, so an erasure of the idea leaves nothing personal behind in it.
-    InitiativeEvent.objects.create(initiative=initiative, actor=actor, action="convert", data={"idea": idea.pk})
+    initiative_event_record(initiative=initiative, actor=actor, action="convert", data={"idea": idea.pk})
     notifications_create(
         recipients=[owner] if owner.pk != actor.pk else [],
         subject=_("Du er ejer af en ny kladde: “%(title)s”") % {"title": initiative.title},

@@ -4,7 +4,7 @@ append-only InitiativeEvent and queues notifications on commit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from initiatives.exceptions import (
     ActionForbidden,
+    DomainError,
     IncompleteApplication,
     NoteRequired,
     SubmissionClosed,
@@ -34,7 +35,7 @@ from initiatives.models import (
     Status,
     TeamMember,
 )
-from initiatives.workflow import TRANSITIONS, actor_kinds
+from initiatives.workflow import HOOKS, TRANSITIONS, action_service_register, actor_kinds
 from slagelse_ou import roles
 from slagelse_ou.models import OrgUnit, User
 from slagelse_ou.services import notifications_create
@@ -60,7 +61,7 @@ INITIATIVE_FIELDS = (
 )
 
 
-def _event(
+def initiative_event_record(
     *,
     initiative: Initiative,
     actor: User | None,
@@ -70,6 +71,9 @@ def _event(
     to_status: str = "",
     data: dict | None = None,
 ) -> InitiativeEvent:
+    """The one way to write a row of a trial's history (append-only InitiativeEvent). Every app
+    that changes something about a trial records it here; an app with its own actions
+    registers their labels in `initiatives.models.EVENT_LABELS` (see results.apps)."""
     return InitiativeEvent.objects.create(
         initiative=initiative,
         actor=actor,
@@ -91,13 +95,18 @@ def _revoke(*, initiative: Initiative, user: User) -> None:
         remove_perm(perm, user, initiative)
 
 
-def _locked(initiative_id: int) -> Initiative:
-    # select_for_update: two people acting at once queue on the row lock; the second sees
-    # the first's result and fails the guard instead of overwriting it.
-    return Initiative.objects.select_for_update(of=("self",)).select_related("owner").get(pk=initiative_id)
+def initiative_lock(initiative_id: int) -> Initiative:
+    """The trial's row, locked for the rest of the transaction. Every write about one trial,
+    in every app, locks this row first: writes queue behind each other in one order, so
+    they cannot deadlock, and the second sees the first's result and fails its guard
+    instead of overwriting it."""
+    return (
+        Initiative.objects.select_for_update(of=("self",)).select_related("owner", "owning_unit").get(pk=initiative_id)
+    )
 
 
-def _require_editor(*, initiative: Initiative, actor: User) -> None:
+def initiative_require_editor(*, initiative: Initiative, actor: User) -> None:
+    """Refuse anyone but the owner and the team (ActionForbidden)."""
     team = TeamMember.objects.filter(initiative=initiative, user=actor).exists()
     if initiative.owner_id != actor.pk and not team:
         raise ActionForbidden(_("Du kan ikke redigere denne prøvehandling."))
@@ -136,7 +145,7 @@ def initiative_create(
     _replace_children(initiative=initiative, model=ExternalPartner, rows=partners)
     _replace_children(initiative=initiative, model=RuleChallenge, rows=rule_challenges)
     _grant(initiative=initiative, user=owner)
-    _event(
+    initiative_event_record(
         initiative=initiative,
         actor=owner,
         action="create",
@@ -159,8 +168,8 @@ def initiative_update(
     rule_challenges: Iterable[dict] | None = None,
 ) -> Initiative:
     """Save the application's content. Only the owner or team, only while editable."""
-    initiative = _locked(initiative_id)
-    _require_editor(initiative=initiative, actor=actor)
+    initiative = initiative_lock(initiative_id)
+    initiative_require_editor(initiative=initiative, actor=actor)
     if not initiative.is_editable:
         raise ActionForbidden(
             _("Prøvehandlingen kan ikke redigeres, når den har status “%(status)s”.")
@@ -177,7 +186,7 @@ def initiative_update(
     _replace_children(initiative=initiative, model=Indicator, rows=indicators)
     _replace_children(initiative=initiative, model=ExternalPartner, rows=partners)
     _replace_children(initiative=initiative, model=RuleChallenge, rows=rule_challenges)
-    _event(initiative=initiative, actor=actor, action="update", data={"fields": changed})
+    initiative_event_record(initiative=initiative, actor=actor, action="update", data={"fields": changed})
     return initiative
 
 
@@ -214,7 +223,7 @@ def _transition(
     # an actor acting in another capacity (the owning unit's manager sending back).
     spec = TRANSITIONS[action]
     with transaction.atomic():
-        initiative = _locked(initiative_id)
+        initiative = initiative_lock(initiative_id)
         kinds = actor_kinds(initiative=initiative, user=actor)
         if not (authorise(initiative) if authorise else kinds & set(spec.actors)):
             raise ActionForbidden(
@@ -237,7 +246,7 @@ def _transition(
             setattr(initiative, key, value)
             update_fields.append(key)
         initiative.save(update_fields=update_fields)
-        _event(
+        initiative_event_record(
             initiative=initiative,
             actor=actor,
             action=action,
@@ -247,6 +256,9 @@ def _transition(
             data=event_data,
         )
         _notify_transition(initiative=initiative, actor=actor, action=action, note=note)
+        hook = HOOKS.get(action)
+        if hook is not None:
+            hook.send(sender=Initiative, initiative=initiative, actor=actor, action=action, note=note)
     return initiative
 
 
@@ -263,9 +275,6 @@ def _notify_transition(*, initiative: Initiative, actor: User, action: str, note
     people = [initiative.owner, *[m.user for m in initiative.team.select_related("user")]]
     if action == "submit":
         people += list(User.objects.filter(groups__name=roles.SEKRETARIAT, is_active=True))
-        from criteria.services import endorsement_request_notify  # criteria imports this module
-
-        endorsement_request_notify(initiative=initiative)
     notifications_create(recipients=[p for p in people if p.pk != actor.pk], subject=subject, body=body, url=url)
 
 
@@ -338,32 +347,12 @@ def initiative_decide(
     )
 
 
-def _decide_directly(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
-    # A decision without the decision form (the action buttons, demo data, tests) is still a
-    # recorded Decision: `note` is its summary and, when the decision rule (enough submitted
-    # reviews) does not hold, its mandatory override reason (issue 3 item 5).
-    from criteria.services import decision_record  # criteria imports this module
-
-    decision_record(initiative_id=initiative_id, actor=actor, outcome=outcome, summary=note, override_reason=note)
-    return Initiative.objects.get(pk=initiative_id)
-
-
-def initiative_request_changes(*, initiative_id: int, actor: User, note: str) -> Initiative:
-    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="tilbage", note=note)
-
-
-def initiative_approve(*, initiative_id: int, actor: User, note: str) -> Initiative:
-    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="godkend", note=note)
-
-
-def initiative_reject(*, initiative_id: int, actor: User, note: str) -> Initiative:
-    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="afvis", note=note)
-
-
-def initiative_manager_send_back(*, initiative_id: int, actor: User, note: str) -> Initiative:
+def initiative_manager_send_back(
+    *, initiative_id: int, actor: User, note: str, authorise: Callable[[Initiative], bool]
+) -> Initiative:
     """The owning unit's manager sends a submitted application back for changes. Called by
-    `criteria.services.endorsement_record`, which records the manager's view."""
-    from criteria.permissions import can_endorse  # criteria imports this module
+    `criteria.services.endorsement_record`, which records the manager's view and passes its
+    rule for who may endorse (`criteria.permissions.can_endorse`) as `authorise`."""
 
     def submitted_only(initiative: Initiative) -> None:
         if initiative.status != Status.SUBMITTED:
@@ -377,7 +366,7 @@ def initiative_manager_send_back(*, initiative_id: int, actor: User, note: str) 
         actor=actor,
         note=note,
         guard=submitted_only,
-        authorise=lambda initiative: can_endorse(actor, initiative),
+        authorise=authorise,
     )
 
 
@@ -389,11 +378,31 @@ def initiative_begin_evaluation(*, initiative_id: int, actor: User, note: str = 
     return _transition(initiative_id=initiative_id, action="begin_evaluation", actor=actor, note=note)
 
 
-def initiative_conclude(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
-    if outcome not in Outcome.values:
-        raise ActionForbidden(_("Vælg et udfald: skaleret, videreført med justering eller stoppet."))
+def initiative_conclude(
+    *,
+    initiative_id: int,
+    actor: User,
+    outcome: str,
+    note: str,
+    guard: Callable[[Initiative], None] | None = None,
+) -> Initiative:
+    """The lifecycle half of concluding: skaleret, videreført med justering or stoppet.
+    `guard(initiative)` runs under the row lock after the actor, status and note checks —
+    `results.services.evaluation_conclude` passes its rule that the evaluation is in."""
+
+    def ready(initiative: Initiative) -> None:
+        if outcome not in Outcome.values:
+            raise DomainError(_("Vælg et udfald: skaleret, videreført med justering eller stoppet."))
+        if guard:
+            guard(initiative)
+
     return _transition(
-        initiative_id=initiative_id, action="conclude", actor=actor, note=note, extra={"outcome": outcome}
+        initiative_id=initiative_id,
+        action="conclude",
+        actor=actor,
+        note=note,
+        guard=ready,
+        extra={"outcome": outcome},
     )
 
 
@@ -401,31 +410,31 @@ def initiative_withdraw(*, initiative_id: int, actor: User, note: str) -> Initia
     return _transition(initiative_id=initiative_id, action="withdraw", actor=actor, note=note)
 
 
-ACTION_SERVICES = {
+# The lifecycle's own actions. criteria registers approve, reject and request_changes and
+# results registers conclude when they are ready (initiatives.workflow.ACTION_SERVICES).
+for _action, _service in {
     "submit": initiative_submit,
     "start_review": initiative_start_review,
-    "request_changes": initiative_request_changes,
-    "approve": initiative_approve,
-    "reject": initiative_reject,
     "start": initiative_start,
     "begin_evaluation": initiative_begin_evaluation,
     "conclude": initiative_conclude,
     "withdraw": initiative_withdraw,
-}
+}.items():
+    action_service_register(_action, _service)
 
 
 @transaction.atomic
 def team_member_add(*, initiative_id: int, actor: User, user: User, role: str = TeamMember.Role.MEMBER) -> TeamMember:
     """Add a colleague from any unit and grant them view/change on this initiative."""
-    initiative = _locked(initiative_id)
-    _require_editor(initiative=initiative, actor=actor)
+    initiative = initiative_lock(initiative_id)
+    initiative_require_editor(initiative=initiative, actor=actor)
     if user.pk == initiative.owner_id:
         raise ActionForbidden(_("Ejeren er allerede med i teamet."))
     member, created = TeamMember.objects.get_or_create(initiative=initiative, user=user, defaults={"role": role})
     if not created:
         raise ActionForbidden(_("%(user)s er allerede med i teamet.") % {"user": user})
     _grant(initiative=initiative, user=user)
-    _event(initiative=initiative, actor=actor, action="team_add", data={"user": user.pk, "role": role})
+    initiative_event_record(initiative=initiative, actor=actor, action="team_add", data={"user": user.pk, "role": role})
     notifications_create(
         recipients=[user],
         subject=_("Du er tilføjet til teamet bag “%(title)s”") % {"title": initiative.title},
@@ -437,18 +446,18 @@ def team_member_add(*, initiative_id: int, actor: User, user: User, role: str = 
 
 @transaction.atomic
 def team_member_remove(*, initiative_id: int, actor: User, member_id: int) -> None:
-    initiative = _locked(initiative_id)
-    _require_editor(initiative=initiative, actor=actor)
+    initiative = initiative_lock(initiative_id)
+    initiative_require_editor(initiative=initiative, actor=actor)
     member = TeamMember.objects.select_related("user").get(pk=member_id, initiative=initiative)
     member.delete()
     _revoke(initiative=initiative, user=member.user)
-    _event(initiative=initiative, actor=actor, action="team_remove", data={"user": member.user_id})
+    initiative_event_record(initiative=initiative, actor=actor, action="team_remove", data={"user": member.user_id})
 
 
 @transaction.atomic
 def attachment_add(*, initiative_id: int, actor: User, upload, content_type: str) -> Attachment:
-    initiative = _locked(initiative_id)
-    _require_editor(initiative=initiative, actor=actor)
+    initiative = initiative_lock(initiative_id)
+    initiative_require_editor(initiative=initiative, actor=actor)
     attachment = Attachment(
         initiative=initiative,
         original_name=upload.name[:255],
@@ -458,7 +467,7 @@ def attachment_add(*, initiative_id: int, actor: User, upload, content_type: str
     )
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
-    _event(
+    initiative_event_record(
         initiative=initiative,
         actor=actor,
         action="attachment_add",

@@ -1,14 +1,24 @@
-"""The lifecycle as data: which action moves which status to which, and who may take it.
+"""The lifecycle as data: which action moves which status to which, who may take it, which
+service carries out each action, and the points where other apps react.
 
 `initiatives.services` has one function per action; all of them go through
 `_transition`, which reads this table. To add a transition: add a row here, a service
 function that calls `_transition`, and a test in tests/initiatives/test_transitions.py.
+
+Apps above `initiatives` never get called back by it. They react at the hook points below
+(Django signals, connected in their `AppConfig.ready`) and register the service behind an
+action that is theirs (`action_service_register`): criteria owns approve, reject and
+request_changes (a decision with reasons per principle); results owns conclude (the team's
+evaluation must be in first).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Status
@@ -111,3 +121,34 @@ def actor_kinds(*, initiative, user) -> set[str]:
 def available_transitions(*, initiative, user) -> list[Transition]:
     kinds = actor_kinds(initiative=initiative, user=user)
     return [t for t in TRANSITIONS.values() if initiative.status in t.sources and kinds & set(t.actors)]
+
+
+# --- Hook points ---------------------------------------------------------------------------
+# Each is sent inside the transition's transaction, after the status change and its audit
+# row, with sender=Initiative and the keyword arguments initiative, actor, action, note.
+# A receiver that raises rolls the whole transition back.
+
+initiative_submitted = Signal()  # draft or "tilbage til ansøger" → indsendt
+initiative_decided = Signal()  # approve, reject or request_changes
+initiative_concluded = Signal()  # evaluering → afsluttet
+
+HOOKS: dict[str, Signal] = {
+    "submit": initiative_submitted,
+    "approve": initiative_decided,
+    "reject": initiative_decided,
+    "request_changes": initiative_decided,
+    "conclude": initiative_concluded,
+}
+
+
+# --- The service behind each action -------------------------------------------------------
+# The trial page's buttons, demo data and test fixtures act through this table.
+# `initiatives.services` registers its own; criteria and results register theirs at start-up.
+
+ACTION_SERVICES: dict[str, Callable[..., Any]] = {}
+
+
+def action_service_register(action: str, service: Callable[..., Any]) -> None:
+    if action not in TRANSITIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    ACTION_SERVICES[action] = service

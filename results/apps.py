@@ -20,3 +20,11 @@ class ResultsConfig(AppConfig):
         EVENT_LABELS.update(OURS)
 
         import results.deadlines  # noqa: F401  (the status report's deadline kind)
+        from initiatives import workflow
+        from results import services
+
+        # "Afslut" needs the team's evaluation and answered exemptions; concluding closes the evaluation.
+        workflow.action_service_register("conclude", services.evaluation_conclude)
+        workflow.initiative_concluded.connect(
+            services.evaluation_concluded, weak=False, dispatch_uid="results-evaluation-concluded"
+        )

@@ -38,10 +38,27 @@ from criteria.models import (
     ReviewScore,
     Verdict,
 )
-from criteria.selectors import _suggest
-from initiatives.models import Initiative, InitiativeEvent, Outcome, Pejlemaerke, Round, RuleChallenge, Status
+from criteria.selectors import latest_decision, verdict_suggest
+from initiatives.models import (
+    Initiative,
+    InitiativeEvent,
+    Outcome,
+    Pejlemaerke,
+    Round,
+    RuleChallenge,
+    Status,
+    TeamMember,
+)
 from results.charts import Chart, bar_chart
-from results.models import EvaluationIndicator, ExemptionAnswer, GeneratedReport, IndicatorMeasurement, attainment
+from results.models import (
+    Evaluation,
+    EvaluationIndicator,
+    ExemptionAnswer,
+    GeneratedReport,
+    IndicatorMeasurement,
+    StatusReport,
+    attainment,
+)
 from slagelse_ou.models import OrgUnit, OverdueFlag
 
 if TYPE_CHECKING:
@@ -269,7 +286,7 @@ def _applications(qs: QuerySet[Initiative]) -> list[Application]:
                 PrincipleLine(
                     criterion=criterion,
                     counts={v: verdicts.get(v, 0) for v in Verdict.values},
-                    prevailing=str(Verdict(_suggest(verdicts)).label) if verdicts else "",
+                    prevailing=str(Verdict(verdict_suggest(verdicts)).label) if verdicts else "",
                     decided_verdict=reason.get_verdict_display() if reason else "",
                     decided_reason=reason.reason if reason else "",
                 )
@@ -538,10 +555,6 @@ def initiative_onepager_html(*, initiative_id: int, private: bool) -> str:
     """One page about one trial. `private` adds the internal fields (owner, team, risks,
     challenged rules, the latest status report); without it only what the public detail
     page shows is read at all — reviews never are, in either case."""
-    from criteria.selectors import latest_decision
-    from initiatives.models import TeamMember
-    from results.models import Evaluation, StatusReport
-
     with translation.override("da"):
         initiative = (
             Initiative.objects.select_related("owning_unit", "owner")

@@ -28,6 +28,7 @@ from results.models import (
 )
 from results.permissions import EVALUATING_STATUSES, can_conclude, can_copy
 from results.report_data import DECIDED_STATUSES, area_of_units, concluded_at_subquery, exemption_in_force_q
+from slagelse_ou import reminders
 from slagelse_ou.lib.fold import Fold, fold_into_compiled
 
 # --- The panel on a trial's detail page -------------------------------------------------------
@@ -232,8 +233,6 @@ def _days(delta: dt.timedelta | None) -> Decimal | None:
 def dashboard(*, round_id: int | None = None) -> Dashboard:
     """The committee's and coordinators' figures over every submitted trial (or one round's),
     by aggregate queries — eleven, whatever the number of trials."""
-    from slagelse_ou import reminders
-
     rounds = list(Round.objects.all())
     round_ = next((r for r in rounds if r.pk == round_id), None)
     base = Initiative.objects.not_draft()

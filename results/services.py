@@ -2,7 +2,7 @@
 rule exemptions, the coordinator's conclusion (through the lifecycle service), copying a
 concluded trial into a new draft, and requesting and generating committee reports.
 
-Writes that concern a trial lock its row first (`initiatives.services._locked`), so they
+Writes that concern a trial lock its row first (`initiatives.services.initiative_lock`), so they
 queue behind a status change happening at the same moment and see its result; each writes
 an entry to the trial's audit trail.
 """
@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from criteria.selectors import trial_agreement_for
 from initiatives import services as lifecycle
 from initiatives.exceptions import ActionForbidden, DomainError
 from initiatives.models import Indicator, Initiative, Round, RuleChallenge, Status
@@ -64,7 +65,7 @@ def _coordinators() -> list[User]:
 
 
 def _require_editor_in(*, initiative: Initiative, actor: User, statuses: Sequence[str], what: str) -> None:
-    lifecycle._require_editor(initiative=initiative, actor=actor)
+    lifecycle.initiative_require_editor(initiative=initiative, actor=actor)
     if initiative.status not in statuses:
         raise ActionForbidden(
             _("%(what)s kan ikke ændres, når prøvehandlingen har status “%(status)s”.")
@@ -92,7 +93,7 @@ def status_report_create(
     status-report deadline (it counts from the latest report's `created_at`). If the team
     asks for help, the coordinators are notified.
     """
-    initiative = lifecycle._locked(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     _require_editor_in(initiative=initiative, actor=actor, statuses=REPORTING_STATUSES, what=_("Statusrapporter"))
     if not narrative.strip():
         raise DomainError(_("Fortæl kort, hvad der er sket siden sidst."))
@@ -116,7 +117,7 @@ def status_report_create(
             for pk, value in measurements.items()
         ]
     )
-    lifecycle._event(
+    lifecycle.initiative_event_record(
         initiative=initiative,
         actor=actor,
         action="status_report_add",
@@ -138,9 +139,7 @@ def status_report_create(
 def _agreement_indicators(initiative: Initiative) -> list[dict[str, Any]]:
     """What the evaluation is held to: the trial agreement fixed at approval; a trial
     approved before agreements existed is held to its indicators as they stand."""
-    from criteria.models import TrialAgreement
-
-    agreement = TrialAgreement.objects.filter(initiative=initiative).first()
+    agreement = trial_agreement_for(initiative=initiative)
     if agreement is not None:
         rows = agreement.indicators
     else:
@@ -218,7 +217,7 @@ def evaluation_save(
     missing, and nothing is saved); a running trial then moves to "evaluering" through the
     lifecycle, and the coordinators are told it is ready to conclude.
     """
-    initiative = lifecycle._locked(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     _require_editor_in(initiative=initiative, actor=actor, statuses=EVALUATING_STATUSES, what=_("Evalueringen"))
     evaluation = evaluation_start(initiative=initiative, actor=actor)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
@@ -257,7 +256,7 @@ def evaluation_save(
             body=_("Anbefalet udfald: %(outcome)s.") % {"outcome": evaluation.get_recommended_outcome_display()},
             url=reverse("initiatives:detail", args=[initiative.pk]),
         )
-    lifecycle._event(
+    lifecycle.initiative_event_record(
         initiative=initiative,
         actor=actor,
         action="evaluation_submit" if submit else "evaluation_save",
@@ -297,7 +296,7 @@ def _exemption_answer_write(
             "answered_at": timezone.now(),
         },
     )
-    lifecycle._event(
+    lifecycle.initiative_event_record(
         initiative=initiative,
         actor=actor,
         action="exemption_answer",
@@ -313,11 +312,11 @@ def exemption_answer_set(
     """Answer one exemption: the team (proposing) or a coordinator (administering the
     register), while the trial runs or is evaluated. Answering again replaces the answer."""
     initiative_id = RuleChallenge.objects.values_list("initiative_id", flat=True).get(pk=rule_challenge_id)
-    initiative = lifecycle._locked(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     if initiative.status not in EVALUATING_STATUSES:
         raise ActionForbidden(_("Dispensationer besvares, mens prøvehandlingen er i gang eller evalueres."))
     if not actor.is_coordinator:
-        lifecycle._require_editor(initiative=initiative, actor=actor)
+        lifecycle.initiative_require_editor(initiative=initiative, actor=actor)
     return _exemption_answer_write(
         initiative=initiative,
         rule_id=rule_challenge_id,
@@ -331,17 +330,15 @@ def exemption_answer_set(
 def evaluation_conclude(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
     """The coordinator concludes the trial — skaleret, videreført med justering or stoppet —
     through the lifecycle service (`initiative_conclude`: locks, checks, audits, notifies).
+    This is the service behind the trial page's "Afslut" (registered in ResultsConfig.ready).
 
     Refused until the team's evaluation is submitted and every exemption is answered, so
     the knowledge base never holds a concluded trial without its learnings. Concluding
     an already concluded trial (double click) returns it unchanged.
     """
-    with transaction.atomic():
-        initiative = lifecycle._locked(initiative_id)
-        if not (actor.is_authenticated and actor.is_coordinator):
-            raise ActionForbidden(_("Kun sekretariatet kan afslutte en prøvehandling."))
-        if initiative.status == Status.CONCLUDED:
-            return initiative
+
+    def learnings_in(initiative: Initiative) -> None:
+        # Runs under the trial's row lock, after the lifecycle's actor, status, note and outcome checks.
         evaluation = Evaluation.objects.filter(initiative=initiative).first()
         if evaluation is None or not evaluation.is_submitted:
             raise DomainError(_("Teamet har ikke afleveret evalueringen endnu."))
@@ -352,9 +349,15 @@ def evaluation_conclude(*, initiative_id: int, actor: User, outcome: str, note: 
         )
         if unanswered:
             raise DomainError(_("Dispensationen fra %(rules)s er ikke besvaret.") % {"rules": "; ".join(unanswered)})
-        initiative = lifecycle.initiative_conclude(initiative_id=initiative.pk, actor=actor, outcome=outcome, note=note)
-        Evaluation.objects.filter(pk=evaluation.pk).update(concluded_at=timezone.now())
-    return initiative
+
+    return lifecycle.initiative_conclude(
+        initiative_id=initiative_id, actor=actor, outcome=outcome, note=note, guard=learnings_in
+    )
+
+
+def evaluation_concluded(*, initiative: Initiative, **kwargs: Any) -> None:
+    """Hook (initiatives.workflow.initiative_concluded): the evaluation is closed with the trial."""
+    Evaluation.objects.filter(initiative=initiative).update(concluded_at=timezone.now())
 
 
 # --- The knowledge base -----------------------------------------------------------------------

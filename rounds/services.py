@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from initiatives.exceptions import ActionForbidden, DomainError
 from initiatives.models import Milestone, Round, Status
+from initiatives.services import initiative_event_record, initiative_lock, initiative_require_editor
 from slagelse_ou.models import User
 
 ROUND_FIELDS = ("title", "description", "opens_on", "application_deadline", "review_deadline", "committee_meeting_on")
@@ -78,10 +79,8 @@ def rounds_overview(*, today: dt.date | None = None) -> dict[str, list[Round]]:
 @transaction.atomic
 def milestone_add(*, initiative_id: int, actor: User, title: str, due_on: dt.date) -> Milestone:
     """The owner or team adds a milestone; it is reminded of like any deadline."""
-    from initiatives.services import _event, _locked, _require_editor
-
-    initiative = _locked(initiative_id)
-    _require_editor(initiative=initiative, actor=actor)
+    initiative = initiative_lock(initiative_id)
+    initiative_require_editor(initiative=initiative, actor=actor)
     if initiative.status not in MILESTONE_STATUSES:
         raise DomainError(
             _("Der kan ikke tilføjes milepæle, når prøvehandlingen har status “%(status)s”.")
@@ -90,7 +89,7 @@ def milestone_add(*, initiative_id: int, actor: User, title: str, due_on: dt.dat
     if not title.strip():
         raise DomainError(_("Beskriv milepælen."))
     milestone = Milestone.objects.create(initiative=initiative, title=title.strip(), due_on=due_on, created_by=actor)
-    _event(
+    initiative_event_record(
         initiative=initiative,
         actor=actor,
         action="milestone_add",
@@ -102,16 +101,14 @@ def milestone_add(*, initiative_id: int, actor: User, title: str, due_on: dt.dat
 @transaction.atomic
 def milestone_complete(*, milestone_id: int, actor: User) -> Milestone:
     """Mark a milestone reached; repeating it changes nothing (double clicks)."""
-    from initiatives.services import _event, _locked, _require_editor
-
     milestone = Milestone.objects.get(pk=milestone_id)
-    initiative = _locked(milestone.initiative_id)
-    _require_editor(initiative=initiative, actor=actor)
+    initiative = initiative_lock(milestone.initiative_id)
+    initiative_require_editor(initiative=initiative, actor=actor)
     milestone = Milestone.objects.select_for_update().get(pk=milestone_id)
     if milestone.done_at is None:
         milestone.done_at = timezone.now()
         milestone.save(update_fields=["done_at"])
-        _event(
+        initiative_event_record(
             initiative=initiative,
             actor=actor,
             action="milestone_done",

@@ -13,6 +13,7 @@ from django.apps import apps as django_apps
 from django.db.models.signals import post_migrate
 
 from initiatives import services
+from initiatives.workflow import ACTION_SERVICES
 from slagelse_ou import roles
 from tests.factories import OrgUnitFactory, UserFactory, make_initiative
 
@@ -113,7 +114,10 @@ def move(initiative, *actions, actor_by_action):
             kwargs["note"] = "Begrundelse"
         if action == "conclude":
             kwargs["outcome"] = "skaleret"
-        services.ACTION_SERVICES[action](**kwargs)
+        # The fixtures fast-forward through the lifecycle itself: concluding without the
+        # evaluation that the page's "Afslut" (results.services.evaluation_conclude) requires.
+        service = services.initiative_conclude if action == "conclude" else ACTION_SERVICES[action]
+        service(**kwargs)
     initiative.refresh_from_db()
     return initiative
 

@@ -1,6 +1,8 @@
 """Every write for criteria sets, the manager's endorsement, reviews and decisions.
 
-Views, admin actions and `initiatives.services` call these. Each function that touches an
+Views, admin actions and commands call these; `initiatives` never does (it sends its hook
+signals, which `CriteriaConfig.ready` connects to `endorsement_request_notify`, and reads
+the approve/reject/request_changes services from its action table). Each function that touches an
 application locks its Initiative row first (`_lock`), so writes about one application
 queue behind each other in one order and cannot deadlock or both pass a guard. Status
 changes go through the lifecycle services in `initiatives.services`; everything else is
@@ -16,7 +18,12 @@ from criteria.services.criteria_sets import (
     criteria_set_publish,
     criterion_update,
 )
-from criteria.services.decisions import decision_record
+from criteria.services.decisions import (
+    decision_record,
+    initiative_approve,
+    initiative_reject,
+    initiative_request_changes,
+)
 from criteria.services.endorsements import (
     endorsement_escalate,
     endorsement_record,
@@ -36,6 +43,9 @@ __all__ = [
     "endorsement_record",
     "endorsement_request_notify",
     "endorsing_managers",
+    "initiative_approve",
+    "initiative_reject",
+    "initiative_request_changes",
     "review_declare",
     "review_decline",
     "review_problems",

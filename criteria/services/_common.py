@@ -21,41 +21,34 @@ from slagelse_ou.models import User
 REVIEWER_PERM = "view_initiative"
 
 
-def _event(
+def criteria_event_record(
     *, initiative: Initiative | None, actor: User | None, action: str, note: str = "", data: dict | None = None
 ) -> CriteriaEvent:
     return CriteriaEvent.objects.create(initiative=initiative, actor=actor, action=action, note=note, data=data or {})
 
 
-def _lock(initiative_id: int) -> Initiative:
-    # One lock order for every criteria write: the initiative row first.
-    return (
-        Initiative.objects.select_for_update(of=("self",)).select_related("owner", "owning_unit").get(pk=initiative_id)
-    )
-
-
-def _coordinators() -> list[User]:
+def coordinators() -> list[User]:
     return list(User.objects.filter(groups__name=roles.SEKRETARIAT, is_active=True).distinct())
 
 
-def _applicants(initiative: Initiative) -> list[User]:
+def applicants(initiative: Initiative) -> list[User]:
     return [
         initiative.owner,
         *[m.user for m in TeamMember.objects.filter(initiative=initiative).select_related("user")],
     ]
 
 
-def _detail_url(initiative: Initiative) -> str:
+def detail_url(initiative: Initiative) -> str:
     return reverse("initiatives:detail", args=[initiative.pk])
 
 
-def _overview_url(initiative: Initiative) -> str:
+def overview_url(initiative: Initiative) -> str:
     return reverse("criteria:overview", args=[initiative.pk])
 
 
-def _grant(*, initiative: Initiative, user: User, actor: User, assignment: ReviewAssignment) -> None:
+def review_access_grant(*, initiative: Initiative, user: User, actor: User, assignment: ReviewAssignment) -> None:
     assign_perm(REVIEWER_PERM, user, initiative)
-    _event(
+    criteria_event_record(
         initiative=initiative,
         actor=actor,
         action="permission_grant",
@@ -63,7 +56,7 @@ def _grant(*, initiative: Initiative, user: User, actor: User, assignment: Revie
     )
 
 
-def _revoke(*, initiative: Initiative, user: User, actor: User, assignment_id: int) -> None:
+def review_access_revoke(*, initiative: Initiative, user: User, actor: User, assignment_id: int) -> None:
     """Take back the reviewer's view grant — unless they hold it for another reason: owner
     or team (whose grant the lifecycle services manage) or another review of this application."""
     if is_applicant(user, initiative):
@@ -76,7 +69,7 @@ def _revoke(*, initiative: Initiative, user: User, actor: User, assignment_id: i
     if other.exists():
         return
     remove_perm(REVIEWER_PERM, user, initiative)
-    _event(
+    criteria_event_record(
         initiative=initiative,
         actor=actor,
         action="permission_revoke",

@@ -26,10 +26,9 @@ from criteria.models import (
 from criteria.permissions import conflict_of_interest, is_reviewer_candidate
 from criteria.selectors import current_endorsement, round_criteria_set
 from criteria.services._common import (
-    _event,
-    _grant,
-    _lock,
-    _revoke,
+    criteria_event_record,
+    review_access_grant,
+    review_access_revoke,
 )
 from initiatives import services as lifecycle
 from initiatives.exceptions import ActionForbidden, DomainError
@@ -53,7 +52,7 @@ def reviewers_assign(
     """
     if not (actor.is_authenticated and actor.is_coordinator):
         raise ActionForbidden(_("Kun sekretariatet kan tildele bedømmere."))
-    initiative = _lock(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     if initiative.status not in (Status.SUBMITTED, Status.IN_REVIEW):
         raise DomainError(
             _(
@@ -93,7 +92,7 @@ def reviewers_assign(
             initiative=initiative, reviewer=reviewer, assigned_by=actor, due_date=due_date
         )
         Review.objects.create(assignment=assignment, criteria_set=criteria_set)
-        _event(
+        criteria_event_record(
             initiative=initiative,
             actor=actor,
             action="reviewer_assign",
@@ -104,7 +103,7 @@ def reviewers_assign(
                 "criteria_set": criteria_set.pk,
             },
         )
-        _grant(initiative=initiative, user=reviewer, actor=actor, assignment=assignment)
+        review_access_grant(initiative=initiative, user=reviewer, actor=actor, assignment=assignment)
         notifications_create(
             recipients=[reviewer],
             subject=_("Du er bedt om at bedømme “%(title)s”") % {"title": initiative.title},
@@ -125,7 +124,7 @@ def reviewer_unassign(*, assignment_id: int, actor: User) -> None:
     if not (actor.is_authenticated and actor.is_coordinator):
         raise ActionForbidden(_("Kun sekretariatet kan fjerne bedømmere."))
     initiative_id = ReviewAssignment.objects.values_list("initiative_id", flat=True).get(pk=assignment_id)
-    initiative = _lock(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     assignment = (
         ReviewAssignment.objects.select_for_update(of=("self",)).select_related("reviewer").get(pk=assignment_id)
     )
@@ -135,13 +134,13 @@ def reviewer_unassign(*, assignment_id: int, actor: User) -> None:
         raise DomainError(_("Runden er afgjort; bedømmerne kan ikke længere ændres."))
     reviewer = assignment.reviewer
     assignment.delete()
-    _event(
+    criteria_event_record(
         initiative=initiative,
         actor=actor,
         action="reviewer_unassign",
         data={"assignment": assignment_id, "reviewer": reviewer.pk},
     )
-    _revoke(initiative=initiative, user=reviewer, actor=actor, assignment_id=assignment_id)
+    review_access_revoke(initiative=initiative, user=reviewer, actor=actor, assignment_id=assignment_id)
     notifications_create(
         recipients=[reviewer],
         subject=_("Du skal ikke længere bedømme “%(title)s”") % {"title": initiative.title},

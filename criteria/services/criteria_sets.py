@@ -15,7 +15,7 @@ from criteria.models import (
     Criterion,
 )
 from criteria.services._common import (
-    _event,
+    criteria_event_record,
 )
 from initiatives.exceptions import DomainError
 from slagelse_ou.models import User
@@ -40,7 +40,7 @@ def criteria_set_create(
     Criterion.objects.bulk_create(
         [Criterion(criteria_set=criteria_set, order=order, text=text) for order, text in enumerate(texts, start=1)]
     )
-    _event(
+    criteria_event_record(
         initiative=None,
         actor=actor,
         action="criteria_set_create",
@@ -88,7 +88,7 @@ def criteria_set_publish(*, actor: User | None, criteria_set_id: int) -> Criteri
     target.active = True
     target.published_at = target.published_at or timezone.now()
     target.save(update_fields=["active", "published_at"])
-    _event(
+    criteria_event_record(
         initiative=None,
         actor=actor,
         action="criteria_set_publish",

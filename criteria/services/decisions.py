@@ -24,8 +24,7 @@ from criteria.models import (
 )
 from criteria.selectors import round_criteria_set
 from criteria.services._common import (
-    _event,
-    _lock,
+    criteria_event_record,
 )
 from initiatives import services as lifecycle
 from initiatives.exceptions import ActionForbidden, DomainError, NoteRequired, TransitionNotAllowed
@@ -50,7 +49,7 @@ def decision_record(
     The decision rule: at least DECISION_MIN_REVIEWS submitted reviews, or an
     `override_reason`. `reasons` (criterion id → (verdict, public reason)) must cover every
     principle of the round's criteria set when given; the direct lifecycle calls
-    (`initiative_approve` …) give none and record an override with their note. Closes the
+    (`initiative_approve` … below) give none and record an override with their note. Closes the
     round (its assignments point at the decision); approval fixes the trial agreement.
     A repeated decision (double click) returns the first one.
     """
@@ -60,7 +59,7 @@ def decision_record(
         raise DomainError(_("Vælg en afgørelse: godkend, afvis eller send tilbage til ansøger."))
     action = DECISION_ACTIONS[Recommendation(outcome)]
     spec = TRANSITIONS[action]
-    initiative = _lock(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     if initiative.status == spec.target:
         latest = Decision.objects.filter(initiative=initiative, outcome=outcome).first()
         if latest is not None:
@@ -107,7 +106,7 @@ def decision_record(
             ]
         )
     round_qs.update(decision=decision)
-    _event(
+    criteria_event_record(
         initiative=initiative,
         actor=actor,
         action="decision_record",
@@ -131,6 +130,29 @@ def decision_record(
     if outcome == Recommendation.APPROVE:
         _trial_agreement_create(initiative_id=initiative.pk, decision=decision)
     return decision
+
+
+def _decide_directly(*, initiative_id: int, actor: User, outcome: str, note: str) -> Initiative:
+    # A decision without the decision form (the action buttons, demo data, tests) is still a
+    # recorded Decision: `note` is its summary and, when the decision rule (enough submitted
+    # reviews) does not hold, its mandatory override reason (issue 3 item 5).
+    decision_record(initiative_id=initiative_id, actor=actor, outcome=outcome, summary=note, override_reason=note)
+    return Initiative.objects.get(pk=initiative_id)
+
+
+def initiative_request_changes(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    """ "Send tilbage til ansøger" from the trial page (a decision with the note as reason)."""
+    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="tilbage", note=note)
+
+
+def initiative_approve(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    """ "Godkend" from the trial page (a decision with the note as reason)."""
+    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="godkend", note=note)
+
+
+def initiative_reject(*, initiative_id: int, actor: User, note: str) -> Initiative:
+    """ "Afvis" from the trial page (a decision with the note as reason)."""
+    return _decide_directly(initiative_id=initiative_id, actor=actor, outcome="afvis", note=note)
 
 
 def _trial_agreement_create(*, initiative_id: int, decision: Decision) -> TrialAgreement:

@@ -14,12 +14,11 @@ from criteria.models import (
 from criteria.permissions import can_endorse, is_applicant
 from criteria.selectors import current_endorsement
 from criteria.services._common import (
-    _applicants,
-    _coordinators,
-    _detail_url,
-    _event,
-    _lock,
-    _overview_url,
+    applicants,
+    coordinators,
+    criteria_event_record,
+    detail_url,
+    overview_url,
 )
 from initiatives import services as lifecycle
 from initiatives.exceptions import ActionForbidden, DomainError, NoteRequired
@@ -68,7 +67,7 @@ def endorsement_record(*, initiative_id: int, actor: User, verdict: str, reason:
     """
     if not settings.MANAGER_ENDORSEMENT_ENABLED:
         raise DomainError(_("Ledelsens vurdering er slået fra."))
-    initiative = _lock(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     if not can_endorse(actor, initiative):
         raise ActionForbidden(_("Kun lederen af den ansvarlige enhed kan vurdere ansøgningen."))
     existing = current_endorsement(initiative=initiative)
@@ -89,7 +88,7 @@ def endorsement_record(*, initiative_id: int, actor: User, verdict: str, reason:
     endorsement = ManagerEndorsement.objects.create(
         initiative=initiative, submission=initiative.submitted_at, manager=actor, verdict=verdict, reason=reason
     )
-    _event(
+    criteria_event_record(
         initiative=initiative,
         actor=actor,
         action="endorsement",
@@ -98,7 +97,12 @@ def endorsement_record(*, initiative_id: int, actor: User, verdict: str, reason:
     )
     if verdict == ManagerEndorsement.Verdict.RETURNED:
         # The lifecycle notifies owner and team and writes the status change to the history.
-        lifecycle.initiative_manager_send_back(initiative_id=initiative.pk, actor=actor, note=reason)
+        lifecycle.initiative_manager_send_back(
+            initiative_id=initiative.pk,
+            actor=actor,
+            note=reason,
+            authorise=lambda locked: can_endorse(actor, locked),
+        )
         return endorsement
     label = endorsement.get_verdict_display()
     subject = _("Ledelsens vurdering af “%(title)s”: %(verdict)s") % {"title": initiative.title, "verdict": label}
@@ -107,8 +111,8 @@ def endorsement_record(*, initiative_id: int, actor: User, verdict: str, reason:
         body += "\n\n" + _("Begrundelse: %(reason)s") % {"reason": reason}
     if verdict == ManagerEndorsement.Verdict.DECLINED:
         body += "\n\n" + _("Ansøgeren kan bede sekretariatet om at gå videre med ansøgningen alligevel.")
-    notifications_create(recipients=_applicants(initiative), subject=subject, body=body, url=_detail_url(initiative))
-    notifications_create(recipients=_coordinators(), subject=subject, body=body, url=_overview_url(initiative))
+    notifications_create(recipients=applicants(initiative), subject=subject, body=body, url=detail_url(initiative))
+    notifications_create(recipients=coordinators(), subject=subject, body=body, url=overview_url(initiative))
     return endorsement
 
 
@@ -116,7 +120,7 @@ def endorsement_record(*, initiative_id: int, actor: User, verdict: str, reason:
 def endorsement_escalate(*, initiative_id: int, actor: User, note: str) -> ManagerEndorsement:
     """The applicant asks the coordinators to take the application forward although the
     manager declined to endorse it. The manager's view stays on record for the reviewers."""
-    initiative = _lock(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     if not is_applicant(actor, initiative):
         raise ActionForbidden(_("Kun ansøgeren kan bede sekretariatet om at gå videre."))
     endorsement = current_endorsement(initiative=initiative)
@@ -132,7 +136,7 @@ def endorsement_escalate(*, initiative_id: int, actor: User, note: str) -> Manag
         raise NoteRequired()
     endorsement.escalated_at = timezone.now()
     endorsement.save(update_fields=["escalated_at"])
-    _event(
+    criteria_event_record(
         initiative=initiative,
         actor=actor,
         action="endorsement_escalate",
@@ -140,9 +144,9 @@ def endorsement_escalate(*, initiative_id: int, actor: User, note: str) -> Manag
         data={"endorsement": endorsement.pk},
     )
     notifications_create(
-        recipients=_coordinators(),
+        recipients=coordinators(),
         subject=_("Ansøgeren beder sekretariatet gå videre med “%(title)s”") % {"title": initiative.title},
         body=_("Ledelsen har ikke anbefalet ansøgningen. Ansøgerens begrundelse: %(note)s") % {"note": note.strip()},
-        url=_overview_url(initiative),
+        url=overview_url(initiative),
     )
     return endorsement

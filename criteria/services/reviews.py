@@ -23,12 +23,12 @@ from criteria.models import (
 )
 from criteria.permissions import conflict_of_interest
 from criteria.services._common import (
-    _coordinators,
-    _event,
-    _lock,
-    _overview_url,
-    _revoke,
+    coordinators,
+    criteria_event_record,
+    overview_url,
+    review_access_revoke,
 )
+from initiatives import services as lifecycle
 from initiatives.exceptions import ActionForbidden, DomainError
 from initiatives.models import Initiative, Status
 from slagelse_ou.models import User
@@ -37,7 +37,7 @@ from slagelse_ou.services import notifications_create
 
 def _locked_assignment(*, assignment_id: int, actor: User) -> tuple[Initiative, ReviewAssignment]:
     initiative_id = ReviewAssignment.objects.values_list("initiative_id", flat=True).get(pk=assignment_id)
-    initiative = _lock(initiative_id)
+    initiative = lifecycle.initiative_lock(initiative_id)
     assignment = ReviewAssignment.objects.select_for_update(of=("self",)).select_related("review").get(pk=assignment_id)
     if assignment.reviewer_id != actor.pk:
         raise ActionForbidden(_("Bedømmelsen er tildelt en anden."))
@@ -66,7 +66,9 @@ def review_declare(*, assignment_id: int, actor: User) -> ReviewAssignment:
     assignment.state = ReviewAssignment.State.DECLARED
     assignment.declared_at = timezone.now()
     assignment.save(update_fields=["state", "declared_at"])
-    _event(initiative=initiative, actor=actor, action="review_declare", data={"assignment": assignment.pk})
+    criteria_event_record(
+        initiative=initiative, actor=actor, action="review_declare", data={"assignment": assignment.pk}
+    )
     return assignment
 
 
@@ -85,13 +87,15 @@ def review_decline(*, assignment_id: int, actor: User, reason: str) -> ReviewAss
     assignment.declined_at = timezone.now()
     assignment.decline_reason = reason
     assignment.save(update_fields=["state", "declined_at", "decline_reason"])
-    _event(initiative=initiative, actor=actor, action="review_decline", data={"assignment": assignment.pk})
-    _revoke(initiative=initiative, user=actor, actor=actor, assignment_id=assignment.pk)
+    criteria_event_record(
+        initiative=initiative, actor=actor, action="review_decline", data={"assignment": assignment.pk}
+    )
+    review_access_revoke(initiative=initiative, user=actor, actor=actor, assignment_id=assignment.pk)
     notifications_create(
-        recipients=_coordinators(),
+        recipients=coordinators(),
         subject=_("%(reviewer)s har afslået at bedømme “%(title)s”") % {"reviewer": actor, "title": initiative.title},
         body=_("Begrundelse: %(reason)s") % {"reason": reason},
-        url=_overview_url(initiative),
+        url=overview_url(initiative),
     )
     _notify_if_all_in(initiative=initiative)
     return assignment
@@ -173,7 +177,7 @@ def review_save(
         assignment.save(update_fields=["state"])
     review.save(update_fields=update_fields)
     if submit:
-        _event(
+        criteria_event_record(
             initiative=initiative,
             actor=actor,
             action="review_submit",
@@ -190,8 +194,8 @@ def _notify_if_all_in(*, initiative: Initiative) -> None:
     states = list(counting.values_list("state", flat=True))
     if states and all(state == ReviewAssignment.State.SUBMITTED for state in states):
         notifications_create(
-            recipients=_coordinators(),
+            recipients=coordinators(),
             subject=_("Alle bedømmelser af “%(title)s” er modtaget") % {"title": initiative.title},
             body=_("%(n)s bedømmelser er indsendt. Afgørelsen kan træffes.") % {"n": len(states)},
-            url=_overview_url(initiative),
+            url=overview_url(initiative),
         )

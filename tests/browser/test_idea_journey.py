@@ -15,6 +15,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from playwright.sync_api import expect
 
+from criteria import services as criteria_services
 from ideas.models import Idea, IdeaStatus
 from initiatives import services
 from initiatives.models import Indicator, Pejlemaerke, Status
@@ -121,7 +122,7 @@ def test_a_citizen_idea_becomes_a_trial_that_the_public_search_finds_on_accessib
     )
     Indicator.objects.create(initiative=initiative, name="Ensomme", unit="antal", baseline=40, target=20)
     services.initiative_submit(initiative_id=initiative.pk, actor=initiator)
-    services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note="Godkendt.")
+    criteria_services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note="Godkendt.")
     initiative.refresh_from_db()
     assert initiative.status == Status.APPROVED
 

@@ -164,7 +164,7 @@ def test_approval_fixes_the_trial_agreement_and_later_edits_do_not_change_it(rev
 
 
 def test_a_direct_coordinator_decision_is_recorded_as_an_override_with_its_reason(submitted, coordinator):
-    lifecycle.initiative_approve(initiative_id=submitted.pk, actor=coordinator, note="Direkte godkendt.")
+    services.initiative_approve(initiative_id=submitted.pk, actor=coordinator, note="Direkte godkendt.")
     decision = Decision.objects.get(initiative=submitted)
     assert decision.summary == "Direkte godkendt." and decision.override_reason == "Direkte godkendt."
     assert not decision.reasons.exists()
@@ -173,7 +173,7 @@ def test_a_direct_coordinator_decision_is_recorded_as_an_override_with_its_reaso
 
 def test_a_direct_coordinator_decision_still_needs_a_reason(submitted, coordinator):
     with pytest.raises(NoteRequired):
-        lifecycle.initiative_approve(initiative_id=submitted.pk, actor=coordinator, note="")
+        services.initiative_approve(initiative_id=submitted.pk, actor=coordinator, note="")
 
 
 def test_after_a_request_for_changes_the_resubmission_gets_a_new_round(
@@ -238,6 +238,6 @@ def test_a_direct_decision_works_even_without_any_criteria_set(submitted, coordi
 
     Criterion.objects.all().delete()
     CriteriaSet.objects.all().delete()
-    lifecycle.initiative_reject(initiative_id=submitted.pk, actor=coordinator, note="Afvist direkte.")
+    services.initiative_reject(initiative_id=submitted.pk, actor=coordinator, note="Afvist direkte.")
     decision = Decision.objects.get(initiative=submitted)
     assert decision.criteria_set is None and decision.outcome == "afvis"

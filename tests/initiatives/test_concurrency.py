@@ -19,6 +19,7 @@ from django.db import connection, connections, transaction
 from initiatives import services
 from initiatives.exceptions import DomainError
 from initiatives.models import InitiativeEvent, Status
+from initiatives.workflow import ACTION_SERVICES
 from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,7 +40,7 @@ def submitted(initiator, team_member, coordinator):
 
 
 def decide(action: str, *, initiative_id: int, actor) -> Callable[[], object]:
-    service = services.ACTION_SERVICES[action]
+    service = ACTION_SERVICES[action]
     return lambda: service(initiative_id=initiative_id, actor=actor, note=f"{action} i kapløb")
 
 

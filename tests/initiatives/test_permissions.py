@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
+from criteria import services as criteria_services
 from initiatives import services
 from initiatives.models import ExternalPartner, Initiative, RuleChallenge, Status
 from slagelse_ou import roles
@@ -299,7 +300,7 @@ def canary_initiative(units, coordinator, private_storage):
         content_type="image/png",
     )
     services.initiative_submit(initiative_id=initiative.pk, actor=owner)
-    services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note=PUBLIC_TEXT["decision"])
+    criteria_services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note=PUBLIC_TEXT["decision"])
 
     def drive(status: str) -> Initiative:
         note = CANARIES["event_note"]

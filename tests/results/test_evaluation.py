@@ -128,8 +128,11 @@ def test_the_coordinator_concludes_through_the_lifecycle_with_the_chosen_outcome
     assert InitiativeEvent.objects.filter(initiative=running, action="conclude").count() == 1
 
 
-def test_concluding_waits_for_the_evaluation_and_for_every_exemption_answer(build, running, coordinator):
+def test_concluding_waits_for_the_evaluation_and_for_every_exemption_answer(build, running, coordinator, initiative_in):
+    waiting = initiative_in(Status.EVALUATION)  # being evaluated, but the team has not handed in
     with pytest.raises(DomainError, match="Teamet har ikke afleveret evalueringen endnu."):
+        services.evaluation_conclude(initiative_id=waiting.pk, actor=coordinator, outcome="skaleret", note="x")
+    with pytest.raises(DomainError, match="kan ikke udføres, når prøvehandlingen har status “I gang”"):
         services.evaluation_conclude(initiative_id=running.pk, actor=coordinator, outcome="skaleret", note="x")
     build.evaluated(running, exemptions={running.rule_challenges.get().pk: {"answer": "ophoerer"}})
     RuleChallenge.objects.create(initiative=running, rule="En regel, der kom til senere")  # e.g. added by admin

@@ -19,6 +19,7 @@ from django.core import mail
 from django.db import connections
 from django.utils import timezone
 
+from criteria import services as criteria_services
 from initiatives import services
 from initiatives.models import Initiative, Status
 from slagelse_ou.models import Notification
@@ -84,7 +85,7 @@ def test_a_transitions_email_is_sent_by_the_worker_once_even_when_its_task_runs_
     before = list(Notification.objects.values_list("pk", flat=True))
 
     with running_worker() as log:  # starts on an empty queue: the set-up's hand-offs are gone
-        services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note="Et godt forsøg.")
+        criteria_services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note="Et godt forsøg.")
         rows = Notification.objects.exclude(pk__in=before)
         ids = set(rows.values_list("pk", flat=True))
         assert {row.recipient for row in rows} >= {initiator, team_member}
@@ -143,7 +144,8 @@ def test_a_transition_commits_within_seconds_when_the_broker_is_down_and_the_swe
     # Nothing listens on port 1: the connection is refused.
     with broker_at("redis://127.0.0.1:1/0"):
         refused = timed(
-            lambda: services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note="Ja."), limit=15
+            lambda: criteria_services.initiative_approve(initiative_id=initiative.pk, actor=coordinator, note="Ja."),
+            limit=15,
         )
     # Something listens but never answers: without socket timeouts this waited forever.
     with unresponsive_broker() as url, broker_at(url):

@@ -24,6 +24,7 @@ from ideas.models import Area as IdeaArea
 from ideas.models import SubmitterKind
 from initiatives import services
 from initiatives.models import Initiative, Mantra, Outcome, Pejlemaerke, Status, TargetGroup, TeamMember
+from initiatives.workflow import ACTION_SERVICES
 from results import services as results_services
 from rounds import services as rounds
 from slagelse_ou import roles
@@ -368,7 +369,9 @@ class Command(BaseCommand):
                         kwargs["note"] = NOTES[action]
                     if action == "conclude":
                         kwargs["outcome"] = rng.choice(Outcome.values)
-                    services.ACTION_SERVICES[action](**kwargs)
+                    # Demo trials skip the evaluation: the lifecycle's own conclude, not the page's.
+                    service = services.initiative_conclude if action == "conclude" else ACTION_SERVICES[action]
+                    service(**kwargs)
                 number += 1
         return Initiative.objects.count()
 
@@ -414,7 +417,7 @@ def _reviews(users: dict[str, User]) -> None:
         services.team_member_add(
             initiative_id=initiative.pk, actor=owner, user=users["kollega"], role=TeamMember.Role.values[0]
         )
-        services.ACTION_SERVICES["submit"](initiative_id=initiative.pk, actor=owner)
+        ACTION_SERVICES["submit"](initiative_id=initiative.pk, actor=owner)
         note = ""
         if settings.MANAGER_ENDORSEMENT_ENABLED:
             criteria_services.endorsement_record(
