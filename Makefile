@@ -19,7 +19,8 @@ WEB_PORT ?= 8000
 help:
 	@echo "make run    — install, migrate, load demo data, serve on http://127.0.0.1:$(WEB_PORT) with worker and beat"
 	@echo "make test   — install and run the whole test suite (pytest, real PostgreSQL/Redis/Celery, browser)"
-	@echo "make lint   — ruff check, ruff format --check, makemigrations --check"
+	@echo "make test-fast — the suite without browser, Celery-worker and slow tests"
+	@echo "make lint   — ruff, the import contracts (lint-imports), mypy, makemigrations --check"
 	@echo "make bench  — performance benchmark (prints a table)"
 
 $(PY):
@@ -72,12 +73,15 @@ test: install browser-deps
 	@$(EMBEDDED); set -e; \
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# The quick loop: no browser, no Celery worker, no slow module (markers in tests/conftest.py).
 test-fast: install
-	@$(EMBEDDED); $(PY) -m pytest -q -x --ignore=tests/browser $(PYTEST_ARGS)
+	@$(EMBEDDED); $(PY) -m pytest -q -x -m "not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	@$(EMBEDDED); $(VENV)/bin/mypy
 	@$(MAKE) --no-print-directory migrations-check
 
 migrations-check: install

@@ -203,3 +203,25 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SLOW_MODULES = ("test_concurrency", "test_seed_demo", "test_bench_", "test_redis_down", "test_report_generation")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The markers `make test-fast` selects on (pyproject.toml lists them): every browser test,
+    every test that runs a real Celery worker (`celery_worker` fixture or
+    `@pytest.mark.celery`), and the few modules that race threads, seed the
+    whole demo or build bench data are `slow`. `make test` runs everything."""
+    for item in items:
+        path = item.path.as_posix()
+        name = item.path.name
+        if "/tests/browser/" in path:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        if "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.celery)
+        if item.get_closest_marker("celery"):  # a real worker thread: seconds, not milliseconds
+            item.add_marker(pytest.mark.slow)
+        if name.startswith(SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)

@@ -72,6 +72,7 @@ def post_status_report(page, *, day: dt.date, narrative: str, value: str):
     expect(page.get_by_role("status").first).to_contain_text("Statusrapporten er gemt.")
 
 
+@pytest.mark.celery
 def test_a_trial_is_measured_evaluated_concluded_found_and_reported_on_accessible_pages(
     page, axe, screenshot, storage, running_trial, initiator, coordinator
 ):

@@ -23,6 +23,7 @@ from tests.reminders.conftest import wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.celery
 def test_a_submission_succeeds_with_redis_down_and_its_notifications_arrive_when_redis_returns(
     private_redis, client, initiator, team_member, coordinator
 ):

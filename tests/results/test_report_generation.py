@@ -126,6 +126,7 @@ def test_regenerating_orders_a_new_report_with_the_same_parameters_and_keeps_the
     assert reverse("results:report_download", args=[new.pk]) not in listing
 
 
+@pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_generates_the_ordered_report_while_the_page_polls_its_progress(
     round_, coordinator, client, private_storage
@@ -152,6 +153,7 @@ def test_a_real_worker_generates_the_ordered_report_while_the_page_polls_its_pro
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
+@pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_a_report_ordered_while_the_broker_was_down_is_made_by_the_beat_sweep(round_, coordinator, private_storage):
     from results.tasks import reports_sweep

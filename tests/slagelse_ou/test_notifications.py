@@ -78,6 +78,7 @@ def unresponsive_broker() -> Iterator[str]:
         yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
 
 
+@pytest.mark.celery
 def test_a_transitions_email_is_sent_by_the_worker_once_even_when_its_task_runs_twice(
     initiative_in, coordinator, initiator, team_member
 ):
@@ -109,6 +110,7 @@ def test_a_transitions_email_is_sent_by_the_worker_once_even_when_its_task_runs_
     assert sent() == expected_mails(rows)
 
 
+@pytest.mark.celery
 def test_the_sweeper_delivers_a_notification_that_was_never_handed_off_and_only_that(initiator, outsider):
     # Rows written directly, as if the on-commit hand-off had been lost (broker down).
     def row(subject: str, *, age: timedelta, emailed: bool = False) -> Notification:
@@ -134,6 +136,7 @@ def test_the_sweeper_delivers_a_notification_that_was_never_handed_off_and_only_
     assert Notification.objects.filter(emailed_at__isnull=True).get().subject == "Lige skrevet"
 
 
+@pytest.mark.celery
 def test_a_transition_commits_within_seconds_when_the_broker_is_down_and_the_sweeper_sends_later(
     initiative_in, coordinator, initiator, caplog
 ):
