@@ -37,7 +37,7 @@ from initiatives.models import (
 )
 from initiatives.workflow import HOOKS, TRANSITIONS, action_service_register, actor_kinds
 from slagelse_ou import roles
-from slagelse_ou.models import OrgUnit, User
+from slagelse_ou.models import User
 from slagelse_ou.services import notifications_create
 
 OBJECT_PERMS = ("view_initiative", "change_initiative")
@@ -474,7 +474,3 @@ def attachment_add(*, initiative_id: int, actor: User, upload, content_type: str
         data={"name": attachment.original_name},
     )
     return attachment
-
-
-def unit_for_user(user: User) -> OrgUnit | None:
-    return user.unit

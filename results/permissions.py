@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from initiatives.models import Initiative, Status
-from initiatives.permissions import can_edit, can_view_private, get_initiative_for_user
+from initiatives.permissions import can_edit, get_initiative_for_user
 from results.models import GeneratedReport
 
 REPORTING_STATUSES = (Status.RUNNING, Status.EVALUATION)
@@ -57,14 +57,6 @@ def get_initiative_for_evaluator(user, pk: int) -> Initiative:
     initiative = get_initiative_for_user(user, pk)
     if not can_evaluate(user, initiative):
         raise PermissionDenied
-    return initiative
-
-
-def get_initiative_for_private_reader(user, pk: int) -> Initiative:
-    """Status reports are the team's working notes: people who see private fields."""
-    initiative = get_initiative_for_user(user, pk)
-    if not can_view_private(user, initiative):
-        raise Http404
     return initiative
 
 
