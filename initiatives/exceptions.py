@@ -1,12 +1,18 @@
+"""The trial's own refusals; the shared ones (DomainError, ActionForbidden, NoteRequired) are the
+core's (slagelse_ou.exceptions) and importable from here as before."""
+
 from django.utils.translation import gettext as _
 
+from slagelse_ou.exceptions import ActionForbidden, DomainError, NoteRequired
 
-class DomainError(Exception):
-    """An expected refusal; views show `message` to the user in Danish."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+__all__ = [
+    "ActionForbidden",
+    "DomainError",
+    "IncompleteApplication",
+    "NoteRequired",
+    "SubmissionClosed",
+    "TransitionNotAllowed",
+]
 
 
 class TransitionNotAllowed(DomainError):
@@ -17,19 +23,10 @@ class TransitionNotAllowed(DomainError):
         )
 
 
-class ActionForbidden(DomainError):
-    pass
-
-
 class IncompleteApplication(DomainError):
     def __init__(self, missing: list[str]):
         self.missing = missing
         super().__init__(_("Ansøgningen mangler: %(missing)s.") % {"missing": ", ".join(missing)})
-
-
-class NoteRequired(DomainError):
-    def __init__(self):
-        super().__init__(_("Skriv en begrundelse."))
 
 
 class SubmissionClosed(DomainError):
