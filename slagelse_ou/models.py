@@ -211,6 +211,13 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    @property
+    def email_suppressed(self) -> bool:
+        """Shown in the portal only, never e-mailed: the recipient has no address, or this
+        is not essential and she opted out of non-essential e-mails."""
+        recipient = self.recipient
+        return not recipient.email or (not self.essential and not recipient.email_non_essential)
+
 
 class ReminderDelivery(models.Model):
     """One reminder to one person about one deadline at one step of the schedule.

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from slagelse_ou.models import Notification, OrgUnit, User
+from slagelse_ou.outbox import Outbox, mail_domain
 
 logger = logging.getLogger(__name__)
 
@@ -87,20 +88,9 @@ def notifications_hand_off(*, notification_ids: list[int]) -> None:
         transaction.on_commit(hand_off, robust=True)
 
 
-def _claimable(qs):
-    """Rows whose e-mail nobody has sent and nobody holds a live claim on.
-
-    A claim is a lease: a worker SIGKILLed between claiming and sending leaves a claim that
-    expires after NOTIFICATION_CLAIM_LEASE_SECONDS, so the redelivered task (acks_late) or
-    the sweeper can take the row again. Without the lease a killed worker loses the e-mail.
-    """
-    stale = timezone.now() - timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
-    return qs.filter(emailed_at__isnull=True).filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale))
-
-
-def _email_suppressed(notification: Notification) -> bool:
-    recipient = notification.recipient
-    return not recipient.email or (not notification.essential and not recipient.email_non_essential)
+# The notification outbox: e-mail sent at `emailed_at`, claimed at `email_claimed_at`
+# (slagelse_ou/outbox.py has the claim, the lease and the release on failure).
+NOTIFICATION_OUTBOX = Outbox(Notification, sent_field="emailed_at", claimed_field="email_claimed_at")
 
 
 def notification_deliver(*, notification_id: int) -> bool:
@@ -116,38 +106,26 @@ def notification_deliver(*, notification_id: int) -> bool:
     preference = User.objects.filter(notifications=notification_id).values_list("notification_preference", flat=True)
     if preference.first() != User.DigestPreference.IMMEDIATE:
         return False
-    now = timezone.now()
-    # Only the row's own columns in the WHERE: PostgreSQL re-checks them on the locked row,
-    # so of two workers racing here exactly one updates a row (a join would defeat that).
-    if not _claimable(Notification.objects.filter(pk=notification_id)).update(email_claimed_at=now):
+    # The claim is a conditional UPDATE on the row's own columns (see Outbox.claim).
+    claimed_at = NOTIFICATION_OUTBOX.claim(notification_id)
+    if claimed_at is None:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     recipient = notification.recipient
-    if _email_suppressed(notification):
+    if notification.email_suppressed:
         # Shown in the portal only; mark the e-mail as dealt with so no sweep takes it again.
-        Notification.objects.filter(pk=notification_id).update(emailed_at=now)
+        NOTIFICATION_OUTBOX.mark_sent([notification_id], at=claimed_at)
         return False
     context = {"notification": notification, "site_url": settings.SITE_URL, "user": recipient}
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=render_to_string("emails/notification.txt", context),
         to=[recipient.email],
-        headers={"Message-ID": f"<notifikation-{notification.pk}@{_mail_domain()}>"},
+        headers={"Message-ID": f"<notifikation-{notification.pk}@{mail_domain()}>"},
     )
     message.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        Notification.objects.filter(pk=notification_id, email_claimed_at=now).update(email_claimed_at=None)
-        raise
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    NOTIFICATION_OUTBOX.send(message, pks=[notification_id], claimed_at=claimed_at)
     return True
-
-
-def _mail_domain() -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
@@ -166,4 +144,6 @@ def notifications_pending_ids(*, older_than_seconds: int = 30, limit: int = 500)
     pending = Notification.objects.filter(
         created_at__lt=cutoff, recipient__notification_preference=User.DigestPreference.IMMEDIATE
     )
-    return list(_claimable(pending).order_by(F("created_at").asc()).values_list("pk", flat=True)[:limit])
+    return list(
+        NOTIFICATION_OUTBOX.claimable(pending).order_by(F("created_at").asc()).values_list("pk", flat=True)[:limit]
+    )
