@@ -9,12 +9,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from slagelse_ou.models import Notification, OrgUnit, User
+from slagelse_ou.exceptions import UnitMoveRefused
+from slagelse_ou.models import Notification, OrgUnit, OrgUnitEvent, User
 from slagelse_ou.outbox import Outbox, mail_domain
 
 logger = logging.getLogger(__name__)
@@ -26,6 +29,64 @@ def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None = None) -> O
     unit = OrgUnit.objects.create(name=name, kind=kind, parent=parent)
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
+    return unit
+
+
+def org_unit_move_check(*, unit: OrgUnit, new_parent: OrgUnit | None) -> None:
+    """UnitMoveRefused if `new_parent` is `unit` itself or a unit below it, by the paths the
+    two objects carry (`org_unit_move` passes the rows it has locked; a form may check early)."""
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise UnitMoveRefused(_("En enhed kan ikke flyttes ind under sig selv eller en af sine underenheder."))
+
+
+# Any constant shared by every move: pg_advisory_xact_lock takes a bigint.
+_MOVE_LOCK = 0x4F524755  # "ORGU"
+
+
+@transaction.atomic
+def org_unit_move(*, unit: OrgUnit, new_parent: OrgUnit | None, actor: User) -> OrgUnit:
+    """Put `unit` and everything below it under `new_parent` (None: the top of the tree).
+
+    Always: the tree stays a tree — a unit is never put under itself or a unit below it
+    (UnitMoveRefused, nothing changes); every path below the unit is rewritten with it, so
+    "this unit and everything below it" stays one `startswith`. Side effects: an
+    OrgUnitEvent ("move", old and new parent and path); `unit` is saved (post_save), which
+    makes the cached unit tree of the list filters forget itself. Moving a unit to the
+    parent it has is a no-op. `unit` is updated in memory.
+    """
+    # Moves queue on one transaction-level advisory lock: two moves at once (A under B, B
+    # under A) would each lock one subtree and wait for the other's — a deadlock — and the
+    # second must check for a cycle against the tree the first committed.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MOVE_LOCK])
+    # The paths are read again under the lock (the caller's objects may be stale): only a
+    # move changes an existing path, so the unit's path read now is the committed one. The
+    # subtree and the new parent are then locked in pk order, so a write to one of them (a
+    # child added, an edit in the admin) waits for the move and then sees the new paths.
+    old_path = OrgUnit.objects.values_list("path", flat=True).get(pk=unit.pk)
+    affected = Q(path__startswith=old_path) | (Q(pk=new_parent.pk) if new_parent else Q())
+    locked = {row.pk: row for row in OrgUnit.objects.select_for_update().filter(affected).order_by("pk")}
+    current = locked[unit.pk]
+    target = locked[new_parent.pk] if new_parent else None
+    org_unit_move_check(unit=current, new_parent=target)
+    new_path = f"{target.path if target else '/'}{unit.pk}/"
+    old_parent_id = current.parent_id
+    if old_parent_id == (new_parent.pk if new_parent else None) and new_path == old_path:
+        unit.parent, unit.path = new_parent, old_path
+        return unit
+    # One UPDATE for the subtree below: the new prefix and the rest of each path.
+    OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+    )
+    current.parent, current.path = new_parent, new_path
+    current.save(update_fields=["parent", "path"])  # post_save: the cached tree forgets itself
+    OrgUnitEvent.objects.create(
+        unit=current,
+        actor=actor,
+        action="move",
+        data={"from_parent": old_parent_id, "to_parent": current.parent_id, "from_path": old_path, "to_path": new_path},
+    )
+    unit.parent, unit.path = new_parent, new_path
     return unit
 
 
