@@ -20,6 +20,7 @@ from criteria.models import (
     TrialAgreement,
 )
 from initiatives.exceptions import DomainError
+from slagelse_ou.admin_base import ReadOnlyAdmin
 
 
 class CriterionInline(admin.TabularInline):
@@ -81,17 +82,6 @@ class CriteriaSetAdmin(admin.ModelAdmin):
             self.message_user(request, error.message, messages.ERROR)
             return
         self.message_user(request, _("Version %(v)s er nu aktiv.") % {"v": published.version})
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ManagerEndorsement)

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from criteria.models import ReviewAssignment
-from initiatives.models import Initiative, TeamMember
+from criteria.models import ManagerEndorsement, ReviewAssignment
+from initiatives.models import Initiative, Status, TeamMember
 from initiatives.permissions import get_initiative_for_user, manages_unit_of
 from slagelse_ou import roles
 
 REVIEWER_ROLES = (roles.KRITERIEBEDOMMER, roles.LEDER)
+
+_READ = object()  # can_escalate's "read the current endorsement yourself"
 
 
 def is_reviewer_candidate(user) -> bool:
@@ -47,6 +49,31 @@ def is_applicant(user, initiative: Initiative) -> bool:
 def can_endorse(user, initiative: Initiative) -> bool:
     """A manager of the owning unit (or above it), who is not judging their own application."""
     return user.is_authenticated and manages_unit_of(user, initiative) and not is_applicant(user, initiative)
+
+
+def can_escalate(user, initiative: Initiative, *, endorsement=_READ) -> bool:
+    """The applicant may ask the coordinators to take a submitted application forward
+    although the manager declined to endorse it — once per submission. `endorsement` is the
+    current one when the caller has read it (None: there is none); otherwise it is read."""
+    if endorsement is _READ:
+        from criteria.selectors import current_endorsement  # the selectors import this module
+
+        endorsement = current_endorsement(initiative=initiative)
+    return (
+        escalation_open(initiative, endorsement=endorsement)
+        and not endorsement.escalated_at
+        and is_applicant(user, initiative)
+    )
+
+
+def escalation_open(initiative: Initiative, *, endorsement) -> bool:
+    """The manager declined to endorse the application, and it is still submitted: the
+    situation in which `can_escalate` lets the applicant ask (whether or not she has)."""
+    return (
+        endorsement is not None
+        and initiative.status == Status.SUBMITTED
+        and endorsement.verdict == ManagerEndorsement.Verdict.DECLINED
+    )
 
 
 def conflict_of_interest(*, initiative: Initiative, user) -> str | None:

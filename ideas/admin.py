@@ -4,7 +4,7 @@ told). Personal fields are left out of the lists; GDPR requests have their own p
 from django.contrib import admin
 
 from ideas.models import Idea, IdeaEvent, PersonalDataRequest
-from initiatives.admin import ReadOnlyAdmin
+from slagelse_ou.admin_base import ReadOnlyAdmin
 
 
 class IdeaEventInline(admin.TabularInline):

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +40,7 @@ from initiatives.exceptions import ActionForbidden, DomainError, NoteRequired
 from initiatives.services import initiative_create, initiative_event_record
 from slagelse_ou import roles
 from slagelse_ou.models import OrgUnit, User
+from slagelse_ou.outbox import Outbox, mail_domain
 from slagelse_ou.services import notifications_create
 
 logger = logging.getLogger(__name__)
@@ -332,9 +332,9 @@ def idea_convert(*, idea_id: int, actor: User, owner: User, owning_unit: OrgUnit
 # --- e-mail ---------------------------------------------------------------------------
 
 
-def _claimable(qs):
-    stale = timezone.now() - timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
-    return qs.filter(sent_at__isnull=True).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+# The idea-mail outbox: sent at `sent_at`, claimed at `claimed_at` (slagelse_ou/outbox.py
+# has the claim, the lease and the release on failure).
+IDEA_MAIL_OUTBOX = Outbox(IdeaMail, sent_field="sent_at", claimed_field="claimed_at")
 
 
 def idea_mail_deliver(*, mail_id: int, status_token: str = "") -> bool:
@@ -343,8 +343,8 @@ def idea_mail_deliver(*, mail_id: int, status_token: str = "") -> bool:
     The conditional UPDATE claims the row (a second worker or a sweep updates nothing). The
     address and text are read now, so a mail to an idea anonymised or erased since is not
     sent. Only the confirmation request goes to an unconfirmed address."""
-    now = timezone.now()
-    if not _claimable(IdeaMail.objects.filter(pk=mail_id)).update(claimed_at=now):
+    claimed_at = IDEA_MAIL_OUTBOX.claim(mail_id)
+    if claimed_at is None:
         return False
     mail = IdeaMail.objects.select_related("idea", "idea__initiative", "idea__merged_into").filter(pk=mail_id).first()
     if mail is None:
@@ -354,7 +354,7 @@ def idea_mail_deliver(*, mail_id: int, status_token: str = "") -> bool:
     if may_send and mail.kind == IdeaMail.Kind.CONFIRM and idea.email_confirmed_at is not None:
         may_send = False  # confirmed already (a late retry)
     if not may_send:
-        IdeaMail.objects.filter(pk=mail_id).update(sent_at=now)
+        IDEA_MAIL_OUTBOX.mark_sent([mail_id], at=claimed_at)
         return False
     context = {
         "idea": idea,
@@ -370,26 +370,15 @@ def idea_mail_deliver(*, mail_id: int, status_token: str = "") -> bool:
         subject=str(IdeaMail.Kind(mail.kind).label),
         body=render_to_string("ideas/emails/idea_mail.txt", context),
         to=[idea.email],
-        headers={"Message-ID": f"<ide-mail-{mail.pk}@{_mail_domain()}>", "Auto-Submitted": "auto-generated"},
+        headers={"Message-ID": f"<ide-mail-{mail.pk}@{mail_domain()}>", "Auto-Submitted": "auto-generated"},
     )
-    try:
-        message.send()
-    except Exception:
-        IdeaMail.objects.filter(pk=mail_id, claimed_at=now).update(claimed_at=None)
-        raise
-    IdeaMail.objects.filter(pk=mail_id).update(sent_at=timezone.now())
+    IDEA_MAIL_OUTBOX.send(message, pks=[mail_id], claimed_at=claimed_at)
     return True
-
-
-def _mail_domain() -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def idea_mails_pending_ids(*, older_than_seconds: int = 60, limit: int = 500) -> list[int]:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = _claimable(IdeaMail.objects.filter(created_at__lt=cutoff))
+    pending = IDEA_MAIL_OUTBOX.claimable(IdeaMail.objects.filter(created_at__lt=cutoff))
     return list(pending.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
 
 

@@ -3,17 +3,7 @@
 from django.contrib import admin
 
 from initiatives.models import Initiative, InitiativeEvent, Mantra, Pejlemaerke
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from slagelse_ou.admin_base import ReadOnlyAdmin
 
 
 class EventInline(admin.TabularInline):

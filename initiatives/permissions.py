@@ -147,22 +147,15 @@ def manages_unit_of(user, initiative: Initiative) -> bool:
 
 
 def can_view(user, initiative: Initiative) -> bool:
-    if initiative.is_public:
-        return True
-    if not user.is_authenticated:
-        return False
-    # The role first: it is read once per request anyway, the object permission costs queries.
-    if user.is_coordinator or is_involved(user, initiative):
-        return True
-    if _never_submitted(initiative):
-        return False
-    return user.is_committee_member or manages_unit_of(user, initiative)
+    """The page: everyone when it is public, otherwise those who may see the private fields."""
+    return initiative.is_public or can_view_private(user, initiative)
 
 
 def can_view_private(user, initiative: Initiative) -> bool:
     """Private fields (team, partners, risks, rules, attachments, history notes)."""
     if not user.is_authenticated:
         return False
+    # The role first: it is read once per request anyway, the object permission costs queries.
     if user.is_coordinator or is_involved(user, initiative):
         return True
     if _never_submitted(initiative):

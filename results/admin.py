@@ -6,37 +6,36 @@ from __future__ import annotations
 from django.contrib import admin
 
 from results.models import Evaluation, ExemptionAnswer, GeneratedReport, StatusReport
+from slagelse_ou.admin_base import ReadOnlyAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ResultsAdmin(ReadOnlyAdmin):
+    # Unlike the other apps' rows, these could always be deleted in the admin (kept as it
+    # was); adding and changing go through results.services.
+    deletable = True
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(ReadOnlyAdmin):
+class StatusReportAdmin(ResultsAdmin):
     list_display = ["initiative", "reported_on", "author", "created_at"]
     list_select_related = ["initiative", "author"]
     search_fields = ["initiative__title"]
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyAdmin):
+class EvaluationAdmin(ResultsAdmin):
     list_display = ["initiative", "recommended_outcome", "submitted_at", "concluded_at"]
     list_select_related = ["initiative"]
     exclude = ["search_vector"]
 
 
 @admin.register(ExemptionAnswer)
-class ExemptionAnswerAdmin(ReadOnlyAdmin):
+class ExemptionAnswerAdmin(ResultsAdmin):
     list_display = ["rule_challenge", "answer", "extended_until", "answered_by", "answered_at"]
     list_select_related = ["rule_challenge", "answered_by"]
 
 
 @admin.register(GeneratedReport)
-class GeneratedReportAdmin(ReadOnlyAdmin):
+class GeneratedReportAdmin(ResultsAdmin):
     list_display = ["title", "kind", "state", "pages", "generated_by", "created_at", "finished_at"]
     list_select_related = ["generated_by"]

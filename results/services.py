@@ -45,6 +45,7 @@ from results.permissions import (
 )
 from slagelse_ou import roles
 from slagelse_ou.models import User
+from slagelse_ou.outbox import lease_expired
 from slagelse_ou.services import notifications_create
 
 logger = logging.getLogger(__name__)
@@ -489,9 +490,13 @@ def report_regenerate(*, report_id: int, actor: User) -> GeneratedReport:
 
 
 def _claimable(qs):
-    stale = timezone.now() - timedelta(seconds=REPORT_LEASE_SECONDS)
+    """Queued, or running under a lease that ran out (the worker died: slagelse_ou/outbox.py)."""
     return qs.filter(
-        Q(state=GeneratedReport.State.QUEUED) | Q(state=GeneratedReport.State.RUNNING, claimed_at__lt=stale)
+        Q(state=GeneratedReport.State.QUEUED)
+        | (
+            Q(state=GeneratedReport.State.RUNNING)
+            & lease_expired(claimed_field="claimed_at", lease_seconds=REPORT_LEASE_SECONDS)
+        )
     )
 
 

@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from slagelse_ou.models import Notification, OrgUnit, User
+from slagelse_ou.admin_base import ReadOnlyAdmin
+from slagelse_ou.exceptions import DomainError
+from slagelse_ou.models import Notification, OrgUnit, OrgUnitEvent, User
+from slagelse_ou.services import org_unit_move, org_unit_move_check
 
 
 @admin.register(User)
@@ -17,8 +22,24 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("unit",)
 
 
+class OrgUnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "kind", "parent", "managers"]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if self.instance.pk is not None:  # a new unit has no subtree to move into
+            try:
+                org_unit_move_check(unit=self.instance, new_parent=parent)
+            except DomainError as error:
+                raise forms.ValidationError(error.message, code="cycle") from error
+        return parent
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
+    form = OrgUnitForm
     list_display = ("name", "kind", "parent")
     list_select_related = ("parent",)
     search_fields = ("name",)
@@ -26,21 +47,27 @@ class OrgUnitAdmin(admin.ModelAdmin):
     readonly_fields = ("path",)
 
     def save_model(self, request, obj, form, change):
-        # The materialised path depends on the primary key: set it after the first save.
-        super().save_model(request, obj, form, change)
-        path = f"{obj.parent.path if obj.parent else '/'}{obj.pk}/"
-        if obj.path != path:
-            if change and obj.path:
-                # Moving a unit moves its subtree: rewrite the prefix of every descendant.
-                from django.db.models import Value
-                from django.db.models.functions import Concat, Substr
-
-                old = obj.path
-                OrgUnit.objects.filter(path__startswith=old).exclude(pk=obj.pk).update(
-                    path=Concat(Value(path), Substr("path", len(old) + 1))
-                )
-            obj.path = path
+        if not change:
+            # The materialised path depends on the primary key: set it after the first save.
+            super().save_model(request, obj, form, change)
+            obj.path = f"{obj.parent.path if obj.parent else '/'}{obj.pk}/"
             obj.save(update_fields=["path"])
+            return
+        # The tree (parent and paths) changes only through org_unit_move: locked, checked
+        # and audited. The other fields are saved by name, never the path read with the form
+        # (a move committed meanwhile would be undone).
+        concrete = {field.name for field in OrgUnit._meta.concrete_fields} - {"parent", "path"}
+        fields = [name for name in form.changed_data if name in concrete]
+        if fields:
+            obj.save(update_fields=fields)
+        if "parent" in form.changed_data:
+            try:
+                org_unit_move(unit=obj, new_parent=obj.parent, actor=request.user)
+            except DomainError as error:
+                # The form checked already; this is a move committed between the check and
+                # the save. The admin's transaction is rolled back: nothing changes.
+                transaction.set_rollback(True)
+                self.message_user(request, error.message, messages.ERROR)
 
 
 @admin.register(Notification)
@@ -51,3 +78,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(OrgUnitEvent)
+class OrgUnitEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "unit", "action", "actor")
+    list_select_related = ("unit", "actor")

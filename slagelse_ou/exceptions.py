@@ -1,5 +1,7 @@
 """The portal's domain errors, shared by every app: an expected refusal with a Danish message.
-Views turn `ActionForbidden` into 403 and any other `DomainError` into a form error, never a 500."""
+`DomainError` is the base of every app's exceptions (initiatives/exceptions.py re-exports the
+shared ones), so a view or the admin catches them all. Views turn `ActionForbidden` into 403
+and any other `DomainError` into a form error, never a 500."""
 
 from django.utils.translation import gettext as _
 
@@ -19,3 +21,7 @@ class ActionForbidden(DomainError):
 class NoteRequired(DomainError):
     def __init__(self):
         super().__init__(_("Skriv en begrundelse."))
+
+
+class UnitMoveRefused(DomainError):
+    """A unit cannot be put under itself or under a unit below it."""

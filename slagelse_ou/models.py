@@ -57,6 +57,27 @@ class OrgUnit(models.Model):
         return self.path.count("/") - 2
 
 
+class OrgUnitEvent(models.Model):
+    """Append-only history of the unit tree: who moved which unit from where to where.
+    Written only by the services (`org_unit_move`)."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("enhed"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("udført af"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("handling"), max_length=40)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hændelse for enhed")
+        verbose_name_plural = _("hændelser for enheder")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.unit_id}"
+
+
 class PortalUserManager(UserManager):
     def request_annotations(self) -> dict:
         """What every page asks of the signed-in user, as expressions on the user's row: role
@@ -210,6 +231,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def email_suppressed(self) -> bool:
+        """Shown in the portal only, never e-mailed: the recipient has no address, or this
+        is not essential and she opted out of non-essential e-mails."""
+        recipient = self.recipient
+        return not recipient.email or (not self.essential and not recipient.email_non_essential)
 
 
 class ReminderDelivery(models.Model):

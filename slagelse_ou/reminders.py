@@ -37,7 +37,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from slagelse_ou.models import Notification, OrgUnit, OverdueFlag, ReminderDelivery, User
-from slagelse_ou.services import _claimable, _email_suppressed, _mail_domain, notifications_hand_off
+from slagelse_ou.outbox import mail_domain
+from slagelse_ou.services import NOTIFICATION_OUTBOX, notifications_hand_off
 
 COLUMNS = ("deadline_object_id", "deadline_due_on", "deadline_initiative_id", "deadline_title", "deadline_user_id")
 
@@ -396,7 +397,9 @@ def overdue_flags_open() -> list[dict]:
 
 def digest_recipient_ids() -> list[int]:
     """Users who chose the daily digest and have notifications not yet e-mailed."""
-    pending = _claimable(Notification.objects.filter(recipient__notification_preference=User.DigestPreference.DAILY))
+    pending = NOTIFICATION_OUTBOX.claimable(
+        Notification.objects.filter(recipient__notification_preference=User.DigestPreference.DAILY)
+    )
     return list(pending.order_by().values_list("recipient_id", flat=True).distinct())
 
 
@@ -408,20 +411,12 @@ def notification_digest_send(*, user_id: int) -> int:
     nothing to claim. On a mail failure the claims are released for the retry.
     Returns the number of notifications the e-mail listed.
     """
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            _claimable(Notification.objects.filter(recipient_id=user_id))
-            .select_for_update(skip_locked=True)
-            .order_by("created_at", "pk")
-            .values_list("pk", flat=True)
-        )
-        Notification.objects.filter(pk__in=ids).update(email_claimed_at=now)
+    ids, claimed_at = NOTIFICATION_OUTBOX.claim_all(Notification.objects.filter(recipient_id=user_id))
     if not ids:
         return 0
     notifications = list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("created_at"))
     user = notifications[0].recipient
-    listed = [n for n in notifications if not _email_suppressed(n)]
+    listed = [n for n in notifications if not n.email_suppressed]
     if listed:
         context = {"notifications": listed, "user": user, "site_url": settings.SITE_URL}
         with translation.override(settings.LANGUAGE_CODE):
@@ -434,15 +429,12 @@ def notification_digest_send(*, user_id: int) -> int:
                 subject=subject,
                 body=render_to_string("emails/digest.txt", context),
                 to=[user.email],
-                headers={"Message-ID": f"<sammendrag-{user.pk}-{listed[0].pk}-{listed[-1].pk}@{_mail_domain()}>"},
+                headers={"Message-ID": f"<sammendrag-{user.pk}-{listed[0].pk}-{listed[-1].pk}@{mail_domain()}>"},
             )
             message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
-        try:
-            message.send()
-        except Exception:
-            Notification.objects.filter(pk__in=ids, email_claimed_at=now).update(email_claimed_at=None)
-            raise
-    Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
+        NOTIFICATION_OUTBOX.send(message, pks=ids, claimed_at=claimed_at)
+    else:
+        NOTIFICATION_OUTBOX.mark_sent(ids)
     return len(listed)
 
 

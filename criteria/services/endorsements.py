@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from criteria.models import (
     ManagerEndorsement,
 )
-from criteria.permissions import can_endorse, is_applicant
+from criteria.permissions import can_endorse, can_escalate, escalation_open, is_applicant
 from criteria.selectors import current_endorsement
 from criteria.services._common import (
     applicants,
@@ -121,17 +121,14 @@ def endorsement_escalate(*, initiative_id: int, actor: User, note: str) -> Manag
     """The applicant asks the coordinators to take the application forward although the
     manager declined to endorse it. The manager's view stays on record for the reviewers."""
     initiative = lifecycle.initiative_lock(initiative_id)
-    if not is_applicant(actor, initiative):
-        raise ActionForbidden(_("Kun ansøgeren kan bede sekretariatet om at gå videre."))
     endorsement = current_endorsement(initiative=initiative)
-    if (
-        initiative.status != Status.SUBMITTED
-        or endorsement is None
-        or endorsement.verdict != ManagerEndorsement.Verdict.DECLINED
-    ):
-        raise DomainError(_("Det er kun muligt, når ledelsen har afvist at anbefale ansøgningen."))
-    if endorsement.escalated_at:
-        return endorsement
+    if not can_escalate(actor, initiative, endorsement=endorsement):
+        # The rule is can_escalate's; here only why not, in the order the answer matters.
+        if not is_applicant(actor, initiative):
+            raise ActionForbidden(_("Kun ansøgeren kan bede sekretariatet om at gå videre."))
+        if not escalation_open(initiative, endorsement=endorsement):
+            raise DomainError(_("Det er kun muligt, når ledelsen har afvist at anbefale ansøgningen."))
+        return endorsement  # asked already (a repeated click): nothing more to do
     if not note.strip():
         raise NoteRequired()
     endorsement.escalated_at = timezone.now()

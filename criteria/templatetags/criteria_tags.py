@@ -6,8 +6,7 @@ from __future__ import annotations
 from django import template
 
 from criteria.forms import EscalateForm
-from criteria.models import ManagerEndorsement
-from criteria.permissions import can_endorse, can_see_reviews, is_applicant
+from criteria.permissions import can_endorse, can_escalate, can_see_reviews
 from criteria.selectors import endorsement_pending, initiative_panel_rows
 from initiatives.models import Status
 
@@ -33,13 +32,7 @@ def criteria_panel(context, initiative) -> dict:
     panel["endorsement"] = endorsement
     panel["endorsement_pending"] = pending
     panel["can_endorse"] = pending and can_endorse(user, initiative)
-    panel["can_escalate"] = (
-        endorsement is not None
-        and initiative.status == Status.SUBMITTED
-        and endorsement.verdict == ManagerEndorsement.Verdict.DECLINED
-        and not endorsement.escalated_at
-        and is_applicant(user, initiative)
-    )
+    panel["can_escalate"] = can_escalate(user, initiative, endorsement=endorsement)
     if panel["can_escalate"]:
         panel["escalate_form"] = EscalateForm()
     panel["can_see_reviews"] = can_see_reviews(user)
