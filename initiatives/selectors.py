@@ -17,12 +17,9 @@ from redis import RedisError
 
 from initiatives.models import (
     PUBLIC_STATUSES,
-    Attachment,
-    ExternalPartner,
     Initiative,
     InitiativeEvent,
     Pejlemaerke,
-    RuleChallenge,
     Status,
     TeamMember,
 )
@@ -221,39 +218,38 @@ def initiative_public_counts() -> dict[str, int]:
     return {status.label: counts.get(status.value, 0) for status in Status if status.value in PUBLIC_STATUSES}
 
 
-# The detail page's lists. The private ones are read only for a reader who may see them; for
-# anyone else they are prefetched from an empty queryset (no query), so no template can show
-# them by mistake.
+# The detail page's lists: the public ones for everyone, the private ones only for a reader
+# who may see them (for anyone else they are not read at all, and the template shows them only
+# `{% if private %}`).
 PUBLIC_LISTS = ("pejlemaerker", "mantras", "indicators")
-PRIVATE_LISTS = {
-    "partners": ExternalPartner.objects.all,
-    "rule_challenges": RuleChallenge.objects.all,
-    "attachments": Attachment.objects.all,
-    "team": lambda: TeamMember.objects.select_related("user", "user__unit"),
-    "events": lambda: InitiativeEvent.objects.select_related("actor"),
-}
-DETAIL_RELATED = ("owning_unit", "owner", "copied_from")
+PRIVATE_LISTS = (
+    "partners",
+    "rule_challenges",
+    "attachments",
+    Prefetch("team", queryset=TeamMember.objects.select_related("user", "user__unit")),
+    Prefetch("events", queryset=InitiativeEvent.objects.select_related("actor")),
+)
+
+
+def _detail_row() -> QuerySet[Initiative]:
+    # The search vector is the row's widest column, and no page shows it.
+    return Initiative.objects.select_related("owning_unit", "owner").defer("search_vector")
 
 
 def initiative_for_detail(*, user, pk: int) -> Initiative | None:
     """The detail page's row with its unit, owner and the reader's object permissions, in one
     query. Not yet authorised (`initiatives.permissions.authorise_view`), and without its
     lists: `initiative_detail_lists` adds them once it is known what the reader may see."""
-    return with_object_perms(Initiative.objects.select_related(*DETAIL_RELATED), user).filter(pk=pk).first()
+    return with_object_perms(_detail_row(), user).filter(pk=pk).first()
 
 
 def initiative_detail_lists(initiative: Initiative, *, private: bool) -> Initiative:
     """Prefetch the lists the detail page shows: the public ones always, the private ones only
-    when `private` (the reader may see them); otherwise they are empty without a query."""
-    private_lists = [
-        Prefetch(name, queryset=queryset() if private else queryset().none())
-        for name, queryset in PRIVATE_LISTS.items()
-    ]
-    prefetch_related_objects([initiative], *PUBLIC_LISTS, *private_lists)
+    when `private` (the reader may see them)."""
+    prefetch_related_objects([initiative], *PUBLIC_LISTS, *(PRIVATE_LISTS if private else ()))
     return initiative
 
 
 def initiative_detail(*, pk: int) -> Initiative:
     """The detail page's row for someone already authorised to see its private parts."""
-    initiative = Initiative.objects.select_related(*DETAIL_RELATED).get(pk=pk)
-    return initiative_detail_lists(initiative, private=True)
+    return initiative_detail_lists(_detail_row().get(pk=pk), private=True)

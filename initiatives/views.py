@@ -109,7 +109,9 @@ def _render_detail(
         "initiative": initiative,
         "private": private,
         "editable": editable,
-        "transitions": available_transitions(initiative=initiative, user=request.user),
+        # Owner, team and coordinators all see the private parts: no one else has an action
+        # (and the team, which `available_transitions` reads, is not read for them).
+        "transitions": available_transitions(initiative=initiative, user=request.user) if private else [],
         "transition_form": transition_form,
         "failed_action": failed_action,
         "outcomes": Outcome.choices,
