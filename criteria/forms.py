@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from criteria.models import Criterion, ManagerEndorsement, Recommendation, Verdict
 from criteria.selectors import eligible_reviewers
 from initiatives.models import Initiative
-from slagelse_ou.lib.widgets import FastCheckboxSelectMultiple, FastSelect
+from slagelse_ou.lib.widgets import FastCheckboxSelectMultiple
 
 TEXTAREA = {"rows": 3, "class": "form-input"}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
@@ -229,7 +229,7 @@ class DecisionForm(forms.Form):
             self.fields[f"c{criterion.pk}-verdict"] = forms.ChoiceField(
                 label=_("Vurdering af princip %(n)s") % n,
                 choices=[("", _("Vælg vurdering")), *Verdict.choices],
-                widget=FastSelect(attrs={"class": "form-select"}),
+                widget=forms.Select(attrs={"class": "form-select"}),
                 error_messages={"required": _("Vælg en vurdering af princip %(n)s.") % n},
             )
             self.fields[f"c{criterion.pk}-reason"] = forms.CharField(

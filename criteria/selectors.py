@@ -25,7 +25,6 @@ from criteria.models import (
 )
 from criteria.permissions import REVIEWER_ROLES
 from initiatives.models import Initiative, Status, TeamMember
-from slagelse_ou.lib.fold import Fold, fold_into_compiled
 from slagelse_ou.models import User
 
 
@@ -80,48 +79,26 @@ class PanelRows:
 
 
 def initiative_panel_rows(*, initiative: Initiative, user, private: bool) -> PanelRows:
-    """The rows of the criteria panel on a trial's page, in one query: the latest decision
-    with its reasons; for readers of the private parts also the manager's view of the
-    current submission, this user's latest assignment and the trial agreement."""
-
-    def make_folds(user_id: int | None = None) -> list[Fold]:
-        folds = [
-            Fold(
-                "decisions",
-                related=("decided_by", "criteria_set"),
-                to_attr="_panel_decision",
-                limit=1,
-                folds=(Fold("reasons", DecisionReason.objects.all(), related=("criterion",)),),
-            ),
-        ]
-        if private:
-            folds.append(
-                Fold(
-                    "endorsements",
-                    ManagerEndorsement.objects.filter(submission=OuterRef("submitted_at")),
-                    limit=1,
-                    related=("manager",),
-                    to_attr="_panel_endorsement",
-                )
-            )
-            if user_id is not None:
-                mine = ReviewAssignment.objects.filter(reviewer_id=user_id).order_by("-assigned_at", "-pk")
-                folds.append(Fold("review_assignments", mine, to_attr="_panel_assignment", limit=1))
-            folds.append(Fold("trial_agreement", TrialAgreement.objects.all(), to_attr="_panel_agreement"))
-        return folds
-
-    values = {"user_id": user.pk} if private and user.is_authenticated else {}
-    fold_into_compiled(initiative, ("criteria-panel", private, bool(values)), make_folds, **values)
-
-    def first(name):
-        return next(iter(getattr(initiative, name, None) or ()), None)
-
-    return PanelRows(
-        decision=first("_panel_decision"),
-        endorsement=first("_panel_endorsement") if initiative.submitted_at else None,
-        assignment=first("_panel_assignment"),
-        agreement=first("_panel_agreement"),
+    """The rows of the criteria panel on a trial's page: the latest decision with its reasons;
+    for readers of the private parts also the manager's view of the current submission, this
+    user's latest assignment and the trial agreement (not read for anyone else)."""
+    rows = PanelRows(
+        decision=Decision.objects.filter(initiative=initiative)
+        .select_related("decided_by", "criteria_set")
+        .prefetch_related(Prefetch("reasons", queryset=DecisionReason.objects.select_related("criterion")))
+        .first()
     )
+    if not private:
+        return rows
+    rows.endorsement = current_endorsement(initiative=initiative)
+    if user.is_authenticated:
+        rows.assignment = (
+            ReviewAssignment.objects.filter(initiative=initiative, reviewer=user)
+            .order_by("-assigned_at", "-pk")
+            .first()
+        )
+    rows.agreement = TrialAgreement.objects.filter(initiative=initiative).first()
+    return rows
 
 
 def latest_decision(*, initiative: Initiative) -> Decision | None:

@@ -22,8 +22,6 @@ but not act (healthchecks' pattern). Everything that reads a room goes through
 
 from __future__ import annotations
 
-import copy
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -31,7 +29,6 @@ from django.http import Http404
 from dialogrum.models import Meeting, Post, Room, RoomUserObjectPermission, Thread, Visibility
 from initiatives.models import PUBLIC_STATUSES, Initiative
 from initiatives.permissions import visible_initiatives
-from slagelse_ou.lib.fold import document, from_document, row_document
 
 VIEW = "view_room"
 MANAGE = "manage_room"
@@ -102,52 +99,15 @@ def get_room_for_owner(user, pk: int) -> Room:
     return room
 
 
-# --- Compiled once per shape of reader ----------------------------------------------------------
-#
-# The room rules (`visible_rooms`, and within them `visible_initiatives`) are a large query to
-# build and compile, ~15 ms of a page on this machine's CPU (`make bench`). Pages that read
-# them on every view compile them once per process for each shape of reader, with the ids
-# swapped in per request (slagelse_ou/lib/fold.py `document`).
-
-
-def reader_shape(user) -> tuple:
-    """What changes the rules' SQL for this reader: signed in, roles, managed units."""
-    if not user.is_authenticated:
-        return ("anonym",)
-    return (user.is_superuser, frozenset(user.role_names), tuple(sorted(user.managed_unit_paths)))
-
-
-def reader_values(user) -> dict[str, int]:
-    """The reader's id, where the rules read it (they do not for coordinators)."""
-    return {"user_id": user.pk} if user.is_authenticated and not user.is_coordinator else {}
-
-
-def reader_for(user, user_id: int | None):
-    """`user`, or for compiling, the same reader (roles, managed units) with another id."""
-    if user_id is None:
-        return user
-    user.role_names, user.managed_unit_paths  # noqa: B018 — read (and cached) before the copy
-    stand_in = copy.copy(user)
-    stand_in.id = user_id
-    return stand_in
-
-
-THREAD_RELATED = ("room", "room__initiative", "author")
-
-
 def get_thread_for_user(user, pk: int) -> Thread:
-    def build(pk, user_id=None):
-        rooms = visible_rooms(reader_for(user, user_id)).values("pk")
-        return (
-            Thread.objects.filter(pk=pk, room__in=rooms)
-            .order_by()
-            .values(doc=row_document(Thread, related=THREAD_RELATED))
-        )
-
-    data = document(("thread-for-user", reader_shape(user)), build, pk=pk, **reader_values(user))
-    if data is None:
+    thread = (
+        Thread.objects.select_related("room", "room__initiative", "author")
+        .filter(pk=pk, room__in=visible_rooms(user).values("pk"))
+        .first()
+    )
+    if thread is None:
         raise Http404
-    return from_document(Thread, data)
+    return thread
 
 
 def get_post_for_user(user, pk: int) -> Post:

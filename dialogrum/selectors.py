@@ -4,7 +4,7 @@ a page's query count does not grow with its rows (tests/dialogrum/test_queries.p
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -21,8 +21,8 @@ from dialogrum.models import (
     RoomUserObjectPermission,
     Thread,
 )
-from dialogrum.permissions import MANAGE, VIEW, reader_for, reader_shape, reader_values, visible_rooms
-from slagelse_ou.lib.fold import Fold, document_into
+from dialogrum.permissions import MANAGE, VIEW, visible_rooms
+from initiatives.models import Initiative
 from slagelse_ou.lib.paginator import TailPaginator
 from slagelse_ou.models import User
 
@@ -140,32 +140,25 @@ def open_reports() -> QuerySet[PostReport]:
     )
 
 
-# The minutes as read back; the queryset that filters them is built per reader shape below.
-_MINUTES_FOLD = Fold("dialog_minutes", related=("meeting", "attached_by"), to_attr="_dialog_minutes")
-
-
 def initiative_dialog_panel(*, user, initiative) -> dict:
-    """The dialogue panel on a trial's page in one query: the minutes the reader may see
-    (as `initiative_minutes_for_user`) and whether the trial's room is open to them.
-
-    The query is compiled once per process for each shape of reader, with the trial's and
-    the reader's ids swapped in (dialogrum.permissions `reader_shape`): building and compiling
-    the room and trial rules cost ~15 ms of every signed-in detail page (`make bench`)."""
-
-    def build_parts(user_id=None):
-        rooms = visible_rooms(reader_for(user, user_id))
-        minutes = MinutesLink.objects.filter(meeting__room__in=rooms.values("pk")).order_by(
-            "-meeting__starts_at", "-pk"
+    """The dialogue panel on a trial's page: the minutes the reader may see (from rooms she
+    may open) and whether the trial's room is open to her (a trial without a room yet links to
+    one that will be created public). Two queries."""
+    rooms = visible_rooms(user)
+    minutes = list(
+        MinutesLink.objects.filter(initiative=initiative, meeting__room__in=rooms.values("pk"))
+        .select_related("meeting", "attached_by")
+        .order_by("-meeting__starts_at", "-pk")
+    )
+    found = (
+        Initiative.objects.filter(pk=initiative.pk)
+        .values(
+            has_room=Exists(Room.objects.filter(initiative=OuterRef("pk"))),
+            room_visible=Exists(rooms.filter(initiative=OuterRef("pk"))),
         )
-        expressions = {
-            "has_room": Exists(Room.objects.filter(initiative=OuterRef("pk"))),
-            "room_visible": Exists(rooms.filter(initiative=OuterRef("pk"))),
-        }
-        return [replace(_MINUTES_FOLD, queryset=minutes)], expressions
-
-    key = ("initiative-dialog", reader_shape(user))
-    found = document_into(initiative, key, build_parts, [_MINUTES_FOLD], **reader_values(user))
-    return {"minutes": initiative._dialog_minutes, "show_room": not found["has_room"] or found["room_visible"]}
+        .get()
+    )
+    return {"minutes": minutes, "show_room": not found["has_room"] or found["room_visible"]}
 
 
 def initiative_minutes_for_user(*, user, initiative) -> list[MinutesLink]:

@@ -96,10 +96,8 @@ class IdeaForm(DkfdsMixin, forms.Form):
 
 class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Søg"), required=False, max_length=200)
-    omraade = forms.ChoiceField(
-        label=_("Område"), required=False, widget=FastSelect, choices=[("", _("Alle områder")), *Area.choices]
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    omraade = forms.ChoiceField(label=_("Område"), required=False, choices=[("", _("Alle områder")), *Area.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False)
 
     def __init__(self, *args, statuses=PUBLIC_STATUSES, **kwargs):
         super().__init__(*args, **kwargs)

@@ -321,21 +321,17 @@ class AttachmentForm(forms.Form):
 class FilterForm(forms.Form):
     # Full-text search (initiatives/search.py); templates/initiatives/_filters.html renders it.
     q = forms.CharField(label=_("Søg"), required=False, max_length=200)
-    # FastSelect: the unit filter lists every unit, on every list page (`make bench`).
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    # FastSelect only for the unit filter: it lists every unit, on every list page (`make bench`);
+    # the others have a handful of options, and Django's Select draws them.
+    status = forms.ChoiceField(label=_("Status"), required=False)
     # Their options come from the cache (see __init__), and so does validation.
     enhed = forms.TypedChoiceField(label=_("Enhed"), required=False, coerce=int, empty_value=None, widget=FastSelect)
-    pejlemaerke = forms.TypedChoiceField(
-        label=_("Pejlemærke"), required=False, coerce=int, empty_value=None, widget=FastSelect
-    )
-    aar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None, widget=FastSelect)
-    udfald = forms.ChoiceField(
-        label=_("Udfald"), required=False, widget=FastSelect, choices=[("", _("Alle udfald")), *Outcome.choices]
-    )
+    pejlemaerke = forms.TypedChoiceField(label=_("Pejlemærke"), required=False, coerce=int, empty_value=None)
+    aar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
+    udfald = forms.ChoiceField(label=_("Udfald"), required=False, choices=[("", _("Alle udfald")), *Outcome.choices])
     sorter = forms.ChoiceField(
         label=_("Sortér efter"),
         required=False,
-        widget=FastSelect,
         choices=[
             # "relevans" first: it is what a search submits; without a search it means "opdateret".
             ("relevans", _("Bedste match (ved søgning)")),

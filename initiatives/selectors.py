@@ -8,18 +8,23 @@ import datetime as dt
 from contextlib import suppress
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField, Value, prefetch_related_objects
 from django.db.models.functions import Concat
 from django.utils import timezone
 from redis import RedisError
 
-from initiatives.models import PUBLIC_STATUSES, Initiative, InitiativeUserObjectPermission, Pejlemaerke, Status
-from initiatives.permissions import visible_initiatives
+from initiatives.models import (
+    PUBLIC_STATUSES,
+    Initiative,
+    InitiativeEvent,
+    Pejlemaerke,
+    Status,
+    TeamMember,
+)
+from initiatives.permissions import visible_initiatives, with_object_perms
 from initiatives.search import search
-from slagelse_ou.lib.fold import Fold, document, from_document, row_document, store_empty
 from slagelse_ou.models import OrgUnit, User
 
 SORTS = {
@@ -213,57 +218,38 @@ def initiative_public_counts() -> dict[str, int]:
     return {status.label: counts.get(status.value, 0) for status in Status if status.value in PUBLIC_STATUSES}
 
 
-# The detail page's lists, folded into the page's one read of the row (slagelse_ou/lib/fold.py).
-PUBLIC_FOLDS = (Fold("pejlemaerker"), Fold("mantras"), Fold("indicators"))
-PRIVATE_FOLDS = (
-    Fold("partners"),
-    Fold("rule_challenges"),
-    Fold("attachments"),
-    Fold("team", related=("user", "user__unit")),
-    Fold("events", related=("actor",)),
+# The detail page's lists: the public ones for everyone, the private ones only for a reader
+# who may see them (for anyone else they are not read at all, and the template shows them only
+# `{% if private %}`).
+PUBLIC_LISTS = ("pejlemaerker", "mantras", "indicators")
+PRIVATE_LISTS = (
+    "partners",
+    "rule_challenges",
+    "attachments",
+    Prefetch("team", queryset=TeamMember.objects.select_related("user", "user__unit")),
+    Prefetch("events", queryset=InitiativeEvent.objects.select_related("actor")),
 )
 
 
-DETAIL_RELATED = ("owning_unit", "owner", "copied_from")
-
-
-def _detail_query(*, pk: int, user_id: int | None = None) -> QuerySet:
-    extra = {}
-    if user_id is not None:  # the reader's object permissions (initiatives.permissions.object_perms)
-        extra["_user_perms"] = ArraySubquery(
-            InitiativeUserObjectPermission.objects.filter(user_id=user_id, content_object=OuterRef("pk")).values(
-                "permission__codename"
-            )
-        )
-    doc = row_document(Initiative, related=DETAIL_RELATED, folds=(*PUBLIC_FOLDS, *PRIVATE_FOLDS), extra=extra)
-    return Initiative.objects.filter(pk=pk).order_by().values(doc=doc)
+def _detail_row() -> QuerySet[Initiative]:
+    # The search vector is the row's widest column, and no page shows it.
+    return Initiative.objects.select_related("owning_unit", "owner").defer("search_vector")
 
 
 def initiative_for_detail(*, user, pk: int) -> Initiative | None:
-    """The detail page's row with every list it shows, in one query compiled once per process
-    (slagelse_ou/lib/fold.py `document`); with the reader's object permissions when they
-    have any to read. Not yet authorised: see `initiatives.permissions.authorise_view`."""
-    with_perms = user.is_authenticated and not user.is_superuser
-    values = {"pk": pk, "user_id": user.pk} if with_perms else {"pk": pk}
-    data = document(("initiative-detail", with_perms), _detail_query, **values)
-    if data is None:
-        return None
-    initiative = from_document(Initiative, data, *PUBLIC_FOLDS, *PRIVATE_FOLDS)
-    if with_perms:
-        initiative.__dict__["_user_perms"] = data.get("_user_perms") or []
-    return initiative
+    """The detail page's row with its unit, owner and the reader's object permissions, in one
+    query. Not yet authorised (`initiatives.permissions.authorise_view`), and without its
+    lists: `initiative_detail_lists` adds them once it is known what the reader may see."""
+    return with_object_perms(_detail_row(), user).filter(pk=pk).first()
 
 
-def initiative_detail_hide_private(initiative: Initiative) -> Initiative:
-    """For a reader without access to the private parts: their lists become empty, so no
-    template can show them by mistake."""
-    store_empty(initiative, *PRIVATE_FOLDS)
+def initiative_detail_lists(initiative: Initiative, *, private: bool) -> Initiative:
+    """Prefetch the lists the detail page shows: the public ones always, the private ones only
+    when `private` (the reader may see them)."""
+    prefetch_related_objects([initiative], *PUBLIC_LISTS, *(PRIVATE_LISTS if private else ()))
     return initiative
 
 
 def initiative_detail(*, pk: int) -> Initiative:
     """The detail page's row for someone already authorised to see its private parts."""
-    data = document(("initiative-detail", False), _detail_query, pk=pk)
-    if data is None:
-        raise Initiative.DoesNotExist
-    return from_document(Initiative, data, *PUBLIC_FOLDS, *PRIVATE_FOLDS)
+    return initiative_detail_lists(_detail_row().get(pk=pk), private=True)

@@ -32,7 +32,7 @@ from initiatives.permissions import (
 )
 from initiatives.selectors import (
     initiative_detail,
-    initiative_detail_hide_private,
+    initiative_detail_lists,
     initiative_for_detail,
     initiative_list_for_user,
     initiative_mine,
@@ -109,7 +109,9 @@ def _render_detail(
         "initiative": initiative,
         "private": private,
         "editable": editable,
-        "transitions": available_transitions(initiative=initiative, user=request.user),
+        # Owner, team and coordinators all see the private parts: no one else has an action
+        # (and the team, which `available_transitions` reads, is not read for them).
+        "transitions": available_transitions(initiative=initiative, user=request.user) if private else [],
         "transition_form": transition_form,
         "failed_action": failed_action,
         "outcomes": Outcome.choices,
@@ -123,8 +125,8 @@ def _render_detail(
 @require_http_methods(["GET"])
 def detail(request, pk: int):
     initiative = authorise_view(request.user, initiative_for_detail(user=request.user, pk=pk))
-    if not can_view_private(request.user, initiative):
-        initiative_detail_hide_private(initiative)
+    # What the reader may see decides what is read: no private row for the others.
+    initiative_detail_lists(initiative, private=can_view_private(request.user, initiative))
     return _render_detail(request, pk, initiative=initiative)
 
 

@@ -231,27 +231,23 @@ class ConcludeForm(DkfdsMixin, forms.Form):
 
 class KnowledgeFilterForm(forms.Form):
     q = forms.CharField(label=_("Søg i erfaringerne"), required=False, max_length=200)
-    udfald = forms.ChoiceField(
-        label=_("Udfald"), required=False, widget=FastSelect, choices=[("", _("Alle udfald")), *Outcome.choices]
-    )
+    udfald = forms.ChoiceField(label=_("Udfald"), required=False, choices=[("", _("Alle udfald")), *Outcome.choices])
     pejlemaerke = forms.ModelChoiceField(
         label=_("Pejlemærke"),
         required=False,
         queryset=Pejlemaerke.objects.all(),
         empty_label=_("Alle pejlemærker"),
-        widget=FastSelect,
     )
     enhed = forms.ModelChoiceField(
         label=_("Enhed"),
         required=False,
         queryset=OrgUnit.objects.all(),
         empty_label=_("Alle enheder"),
-        widget=FastSelect,
+        widget=FastSelect,  # every unit of the municipality
     )
     maalgruppe = forms.ChoiceField(
         label=_("Målgruppe"),
         required=False,
-        widget=FastSelect,
         choices=[("", _("Alle målgrupper")), *TargetGroup.choices],
     )
 
@@ -318,7 +314,6 @@ class DashboardFilterForm(forms.Form):
         required=False,
         queryset=Round.objects.all(),
         empty_label=_("Alle runder"),
-        widget=FastSelect,
     )
 
     def __init__(self, *args, **kwargs):

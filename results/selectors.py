@@ -29,7 +29,6 @@ from results.models import (
 from results.permissions import EVALUATING_STATUSES, can_conclude, can_copy
 from results.report_data import DECIDED_STATUSES, area_of_units, concluded_at_subquery, exemption_in_force_q
 from slagelse_ou import reminders
-from slagelse_ou.lib.fold import Fold, fold_into_compiled
 
 # --- The panel on a trial's detail page -------------------------------------------------------
 
@@ -79,40 +78,33 @@ def indicator_charts(*, initiative: Initiative, measurements: list[IndicatorMeas
     ]
 
 
-def _panel_folds(private: bool) -> list[Fold]:
-    folds = [
-        Fold("", IndicatorMeasurement.objects.all(), lookup="indicator__initiative", to_attr="_panel_measurements"),
-        Fold("evaluation", Evaluation.objects.all(), folds=(Fold("indicator_results"),), to_attr="_panel_evaluation"),
-    ]
-    if private:
-        folds += [
-            Fold("status_reports", related=("author",), folds=(Fold("measurements"),), to_attr="_panel_reports"),
-            Fold("", ExemptionAnswer.objects.all(), lookup="rule_challenge__initiative", to_attr="_panel_answers"),
-        ]
-    return folds
-
-
 def results_panel(*, initiative: Initiative, user, private: bool) -> ResultsPanel:
     """What this user may see and do of the results of `initiative`. Everyone who can open the
     page sees the measurements as charts and — once the trial is concluded — its evaluation;
-    the team's status reports, a draft evaluation and the exemption answers are private.
-    One query: the rows are folded into a read of the trial (slagelse_ou/lib/fold.py)."""
+    the team's status reports, a draft evaluation and the exemption answers are private, and
+    are read only for a reader who may see them."""
     panel = ResultsPanel(initiative=initiative, private=private, can_copy=can_copy(user, initiative))
     if not panel.shows_results:
         return panel
-    fold_into_compiled(initiative, ("results-panel", private), lambda: _panel_folds(private))
-    panel.charts = indicator_charts(initiative=initiative, measurements=initiative._panel_measurements)
-    evaluation = next(iter(initiative._panel_evaluation), None)
-    if evaluation is not None and (private or initiative.status == Status.CONCLUDED):
-        panel.evaluation = evaluation
+    panel.charts = indicator_charts(initiative=initiative)
+    if private or initiative.status == Status.CONCLUDED:
+        panel.evaluation = (
+            Evaluation.objects.filter(initiative=initiative).prefetch_related("indicator_results").first()
+        )
     if private:
         indicators = {indicator.pk: indicator for indicator in initiative.indicators.all()}
         to_indicator = IndicatorMeasurement._meta.get_field("indicator")
-        for report in initiative._panel_reports:
+        reports = list(
+            StatusReport.objects.filter(initiative=initiative).select_related("author").prefetch_related("measurements")
+        )
+        for report in reports:
             for measurement in report.measurements.all():
                 to_indicator.set_cached_value(measurement, indicators.get(measurement.indicator_id))
-        panel.reports = initiative._panel_reports
-        answers = {answer.rule_challenge_id: answer for answer in initiative._panel_answers}
+        panel.reports = reports
+        answers = {
+            answer.rule_challenge_id: answer
+            for answer in ExemptionAnswer.objects.filter(rule_challenge__initiative=initiative)
+        }
         panel.rules = [(rule, answers.get(rule.pk)) for rule in initiative.rule_challenges.all()]
         # The same rules as results.permissions, with the object permission read once.
         editable = can_edit(user, initiative)

@@ -16,6 +16,8 @@ class FastSelect(forms.Select):
     Django renders every `<option>` through a template (~70 µs each). The list filters offer
     every unit and the team form every colleague, so at a municipality's size the options
     were most of the page's time (`make bench`). Option groups fall back to Django's widget.
+    Only for long lists (every unit, every colleague, every open idea); a select with a handful
+    of options uses Django's Select. tests/slagelse_ou/test_fast_select.py compares the two.
     """
 
     def render(self, name, value, attrs=None, renderer=None):

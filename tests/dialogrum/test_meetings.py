@@ -244,8 +244,8 @@ def test_participants_are_reminded_once_even_when_the_job_runs_twice(meeting, ci
 def test_readers_with_the_same_roles_each_see_the_minutes_of_their_own_rooms(
     client, held_meeting, public_room, initiative_in, coordinator, citizen, invited_asks_first
 ):
-    """The panel's query is compiled once per shape of reader (dialogrum.selectors
-    `initiative_dialog_panel`); two citizens share it, each with their own id."""
+    """Two citizens with the same roles, in either order: the panel (dialogrum.selectors
+    `initiative_dialog_panel`) shows each the minutes of the rooms she may open."""
     from slagelse_ou import roles
     from tests.factories import UserFactory
 
@@ -274,8 +274,8 @@ def test_readers_with_the_same_roles_each_see_the_minutes_of_their_own_rooms(
 def test_readers_with_the_same_roles_each_open_only_the_threads_of_their_own_rooms(
     client, public_thread, public_room, coordinator, citizen, invited_asks_first
 ):
-    """get_thread_for_user's query is compiled once per shape of reader; each reader's own
-    id decides (dialogrum.permissions `reader_shape`)."""
+    """Two citizens with the same roles, in either order: `get_thread_for_user` lets each
+    open only the threads of the rooms she may read."""
     from slagelse_ou import roles
     from tests.factories import UserFactory
 
