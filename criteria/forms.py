@@ -4,6 +4,8 @@ bound form re-renders what was typed."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,7 +92,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args, initiative: Initiative, needs_reason: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs_reason = needs_reason
-        self.fields["reviewers"].queryset = eligible_reviewers(initiative=initiative)
+        reviewers = cast(forms.ModelMultipleChoiceField, self.fields["reviewers"])
+        reviewers.queryset = eligible_reviewers(initiative=initiative)
         if not needs_reason:
             del self.fields["note"]
 

@@ -124,7 +124,7 @@ def escalate(request, pk: int):
         else:
             messages.success(request, _("Sekretariatet har fået din anmodning."))
     else:
-        messages.error(request, form.errors["note"][0])
+        messages.error(request, str(form.errors["note"][0]))  # an ErrorList item is the message
     return redirect("initiatives:detail", pk=pk)
 
 

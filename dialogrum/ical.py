@@ -44,7 +44,8 @@ def escape_text(value: str) -> str:
 def fold(line: str) -> str:
     """Fold one content line into chunks of at most 75 octets (continuations start with a space)."""
     chunks: list[str] = []
-    current, size = [], 0
+    current: list[str] = []
+    size = 0
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > MAX_OCTETS:

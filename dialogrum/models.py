@@ -98,7 +98,7 @@ class Room(models.Model):
     @property
     def display_title(self) -> str:
         # A trial's room follows the trial's (possibly renamed) title.
-        return self.initiative.title if self.initiative_id else self.title
+        return self.initiative.title if self.initiative is not None else self.title
 
 
 class Thread(models.Model):

@@ -102,17 +102,18 @@ def meeting_detail(request, pk: int):
 def agenda_add(request, pk: int):
     meeting = get_meeting_for_owner(request.user, pk)
     form = AgendaItemForm(request.POST, user=request.user)
+    added = False
     if form.is_valid():
         try:
             services.agenda_item_add(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            form = None
-    context = _meeting_context(request, pk, agenda_form=form)
+            added = True
+    context = _meeting_context(request, pk, agenda_form=None if added else form)
     if request.htmx:
         return render(request, "dialogrum/meeting_detail.html#agenda", context)
-    if form is None:
+    if added:
         return redirect("dialogrum:meeting_detail", pk=pk)
     return render(request, "dialogrum/meeting_detail.html", context)
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ideas import spam
@@ -89,7 +92,7 @@ class IdeaForm(DkfdsMixin, forms.Form):
     def restart_clock(self) -> None:
         """Give a re-shown form a fresh signed start time (the old one was missing, forged
         or expired), keeping everything the person typed."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # bound to request.POST: it is being re-shown
         data[spam.STARTED_FIELD] = spam.form_started_token()
         self.data = data
 
@@ -139,10 +142,10 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, idea: Idea, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = (
-            Idea.objects.filter(status__in=OPEN_STATUSES).exclude(pk=idea.pk).order_by("title")
-        )
-        self.fields["into"].label_from_instance = lambda other: f"#{other.pk} {other.title}"
+        into = cast(forms.ModelChoiceField, self.fields["into"])
+        into.queryset = Idea.objects.filter(status__in=OPEN_STATUSES).exclude(pk=idea.pk).order_by("title")
+        # Set per instance: the stubs type it as a method, which mypy won't let an instance replace.
+        into.label_from_instance = lambda other: f"#{other.pk} {other.title}"  # type: ignore[method-assign, assignment]
         self.fields["into"].widget.attrs["class"] = "form-select"
 
 

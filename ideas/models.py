@@ -8,6 +8,8 @@ an unguessable status link; only a hash of its token is stored.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -17,6 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.search import idea_search_vector
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Area(models.TextChoices):
@@ -185,7 +190,7 @@ class IdeaEvent(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def to_label(self) -> str:
+    def to_label(self) -> StrOrPromise:
         return IdeaStatus(self.to_status).label if self.to_status else ""
 
 

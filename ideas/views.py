@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -205,8 +206,10 @@ def triage_action_view(request, pk: int, action: str):
     idea = get_idea_for_triage(request.user, pk)
     if action not in services.TRIAGE:
         raise Http404
-    form = {"decline": DeclineForm, "convert": ConvertForm}.get(action)
-    form = MergeForm(request.POST, idea=idea) if action == "merge" else form(request.POST) if form else None
+    form_class = {"decline": DeclineForm, "convert": ConvertForm}.get(action)
+    form: Form | None = (
+        MergeForm(request.POST, idea=idea) if action == "merge" else form_class(request.POST) if form_class else None
+    )
     if form is not None and not form.is_valid():
         return _triage_page(request, idea, forms={action: form}, failed=action)
     data = form.cleaned_data if form is not None else {}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 import filetype
 from django import forms
 from django.conf import settings
@@ -27,6 +29,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-input"}, for
 
 class DkfdsMixin:
     """Adds DKFDS classes so templates can render fields plainly."""
+
+    fields: dict[str, forms.Field]  # mixed into a forms.Form / forms.ModelForm
 
     def _style(self) -> None:
         for field in self.fields.values():
@@ -103,8 +107,10 @@ class InitiativeForm(DkfdsMixin, forms.ModelForm):
                         "hx-sync": "closest form:abort",
                     }
                 )
-        self.fields["owning_unit"].queryset = OrgUnit.objects.all()
-        self.fields["owning_unit"].label_from_instance = lambda unit: ("— " * unit.depth) + unit.name
+        owning_unit = cast(forms.ModelChoiceField, self.fields["owning_unit"])
+        owning_unit.queryset = OrgUnit.objects.all()
+        # Set per instance: the stubs type it as a method, which mypy won't let an instance replace.
+        owning_unit.label_from_instance = lambda unit: ("— " * unit.depth) + unit.name  # type: ignore[method-assign, assignment]
         _round_field(self.fields["round"], current=self.instance.round_id if self.instance.pk else None)
         self._style()
 

@@ -15,6 +15,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import F, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,7 +35,7 @@ def _vector(*fields: str, weight: str) -> SearchVector:
     return SearchVector(*fields, weight=weight, config=SEARCH_CONFIG)
 
 
-def initiative_search_vector() -> SearchVector:
+def initiative_search_vector() -> CombinedExpression:
     """Title first, then summary, problem and idea, then hypothesis and expected effect —
     the public fields of a prøvehandling (templates/initiatives/initiative_detail.html)."""
     return (
@@ -45,7 +46,7 @@ def initiative_search_vector() -> SearchVector:
     )
 
 
-def idea_search_vector() -> SearchVector:
+def idea_search_vector() -> CombinedExpression:
     """An idea's title and description (public once the idea is published); never the
     submitter's name or e-mail."""
     return _vector("title", weight="A") + _vector("description", weight="B")

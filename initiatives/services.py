@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -190,19 +190,25 @@ def initiative_update(
     return initiative
 
 
+def _verbose_name(name: str) -> str:
+    field = Initiative._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column of the row, not a reverse relation
+    return str(field.verbose_name)
+
+
 def initiative_missing_fields(*, initiative: Initiative) -> list[str]:
     """What a submission still lacks, in Danish, in form order."""
     missing = []
     for field in ("title", "summary", "problem", "idea", "hypothesis", "expected_effect"):
         if not getattr(initiative, field).strip():
-            missing.append(str(Initiative._meta.get_field(field).verbose_name))
+            missing.append(_verbose_name(field))
     if not initiative.pejlemaerker.exists():
         missing.append(_("mindst ét pejlemærke"))
     if not initiative.indicators.exists():
         missing.append(_("mindst én indikator"))
     for field in ("start_date", "end_date", "evaluation_date"):
         if getattr(initiative, field) is None:
-            missing.append(str(Initiative._meta.get_field(field).verbose_name))
+            missing.append(_verbose_name(field))
     if initiative.start_date and initiative.end_date and initiative.end_date < initiative.start_date:
         missing.append(_("en slutdato efter startdatoen"))
     return missing
@@ -412,14 +418,15 @@ def initiative_withdraw(*, initiative_id: int, actor: User, note: str) -> Initia
 
 # The lifecycle's own actions. criteria registers approve, reject and request_changes and
 # results registers conclude when they are ready (initiatives.workflow.ACTION_SERVICES).
-for _action, _service in {
+_LIFECYCLE_SERVICES: dict[str, Callable[..., Any]] = {
     "submit": initiative_submit,
     "start_review": initiative_start_review,
     "start": initiative_start,
     "begin_evaluation": initiative_begin_evaluation,
     "conclude": initiative_conclude,
     "withdraw": initiative_withdraw,
-}.items():
+}
+for _action, _service in _LIFECYCLE_SERVICES.items():
     action_service_register(_action, _service)
 
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -32,6 +32,9 @@ from dialogrum.ical import escape_text, fold  # the portal's RFC 5545 rules, in 
 from ideas.models import Idea
 from initiatives.models import Indicator, Initiative, Round
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SCHEMA_VERSION = "1.0"
 CHUNK = 1000
 
@@ -39,8 +42,8 @@ CHUNK = 1000
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # marked for translation: shown on /aabne-data/ in the reader's language
-    description: str
+    type: StrOrPromise  # marked for translation: shown on /aabne-data/ in the reader's language
+    description: StrOrPromise
 
 
 INITIATIVE_FIELDS = (

@@ -13,11 +13,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # DKFDS colours: primary blue for bars and lines (contrast 8.6:1 on white), dark grey text.
 BAR = "#004993"
@@ -80,7 +84,7 @@ def bar_chart(
     *,
     chart_id: str,
     title: str,
-    rows: Sequence[tuple[str, int | Decimal]],
+    rows: Sequence[tuple[StrOrPromise, int | Decimal]],  # a label may be a choice's lazy label
     value_label: str = "",
     first_column: str = "",
     width: int = 560,
@@ -141,8 +145,9 @@ def line_chart(
     def y_of(value) -> float:
         return round(top + plot_h - float((Decimal(value) - low) / (high - low)) * plot_h, 1)
 
-    first, last = (points[0][0], points[-1][0]) if points else (None, None)
-    span = max((last - first).days, 1) if points else 1
+    # Without points the first and last days are never drawn; any date keeps span at 1.
+    first, last = (points[0][0], points[-1][0]) if points else (dt.date.min, dt.date.min)
+    span = max((last - first).days, 1)
 
     def x_of(day: dt.date) -> float:
         if len(points) == 1:

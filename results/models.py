@@ -15,6 +15,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import CombinedExpression
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,7 @@ class IndicatorMeasurement(models.Model):
         return f"{self.indicator_id}: {self.value}"
 
 
-def evaluation_search_vector() -> SearchVector:
+def evaluation_search_vector() -> CombinedExpression:
     """The learnings, so the knowledge base finds a trial by what was learned, not only by
     what was planned. Public once the trial is concluded (the knowledge base shows them)."""
     return SearchVector("what_worked", "what_did_not", "advice", weight="B", config=SEARCH_CONFIG) + SearchVector(

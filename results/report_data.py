@@ -231,11 +231,11 @@ def _applications(qs: QuerySet[Initiative]) -> list[Application]:
     )
     ids = [i.pk for i in initiatives]
     # A trial's "round" of reviews: the one its latest decision closed, or the open one.
-    round_of = {}
+    round_of: dict[int, int | None] = {}
     for initiative in initiatives:
         latest = next(iter(initiative.decisions.all()), None)
-        open_round = initiative.status in (Status.SUBMITTED, Status.IN_REVIEW) or latest is None
-        round_of[initiative.pk] = None if open_round else latest.pk
+        in_review = initiative.status in (Status.SUBMITTED, Status.IN_REVIEW)
+        round_of[initiative.pk] = None if in_review or latest is None else latest.pk
     scores = (
         ReviewScore.objects.filter(review__submitted_at__isnull=False, review__assignment__initiative_id__in=ids)
         .exclude(verdict="")
@@ -264,10 +264,10 @@ def _applications(qs: QuerySet[Initiative]) -> list[Application]:
         .order_by()
     )
     recs: dict[int, Counter] = defaultdict(Counter)
-    for row in recommendations:
-        initiative_id = row["assignment__initiative_id"]
-        if row["assignment__decision_id"] == round_of.get(initiative_id) and row["recommendation"]:
-            recs[initiative_id][row["recommendation"]] += row["n"]
+    for rec in recommendations:
+        initiative_id = rec["assignment__initiative_id"]
+        if rec["assignment__decision_id"] == round_of.get(initiative_id) and rec["recommendation"]:
+            recs[initiative_id][rec["recommendation"]] += rec["n"]
     criteria_by_set: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in Criterion.objects.order_by("criteria_set_id", "order"):
         criteria_by_set[criterion.criteria_set_id].append(criterion)
@@ -279,7 +279,7 @@ def _applications(qs: QuerySet[Initiative]) -> list[Application]:
         criteria_set_id = set_of.get(initiative.pk) or (decision.criteria_set_id if decision else None)
         reasons = {r.criterion_id: r for r in decision.reasons.all()} if decision else {}
         lines = []
-        for criterion in criteria_by_set.get(criteria_set_id, []):
+        for criterion in criteria_by_set.get(criteria_set_id, []) if criteria_set_id is not None else []:
             verdicts = counts[initiative.pk][criterion.pk]
             reason = reasons.get(criterion.pk)
             lines.append(
@@ -388,7 +388,7 @@ def _figures(
     exemptions: list[ExemptionEntry],
 ) -> Figures:
     figures = Figures(applications=len(applications), running=len(running), concluded=len(concluded))
-    durations = []
+    durations: list[Decimal] = []
     for entry in applications:
         initiative = entry.initiative
         if initiative.status in DECIDED_STATUSES and initiative.status != Status.REJECTED:
@@ -401,7 +401,7 @@ def _figures(
             durations.append(days_between(initiative.submitted_at, initiative.decided_at))
     if durations:
         figures.decided = len(durations)
-        figures.days_to_decision_mean = (sum(durations) / len(durations)).quantize(Decimal("0.1"))
+        figures.days_to_decision_mean = (sum(durations, Decimal(0)) / len(durations)).quantize(Decimal("0.1"))
         figures.days_to_decision_median = Decimal(median(durations)).quantize(Decimal("0.1"))
     figures.outcomes = {str(o.label): sum(1 for i in concluded if i.outcome == o.value) for o in Outcome}
     figures.exemptions_in_force = sum(1 for e in exemptions if e.in_force)

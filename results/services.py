@@ -283,10 +283,13 @@ def _exemption_answer_write(
             _("Vælg om dispensationen fra “%(rule)s” skal gøres permanent, forlænges eller ophøre.")
             % {"rule": rule.rule}
         )
-    if answer == ExemptionAnswer.Answer.EXTEND and not extended_until:
-        raise DomainError(_("Skriv, hvor længe dispensationen fra “%(rule)s” skal forlænges.") % {"rule": rule.rule})
-    if answer == ExemptionAnswer.Answer.EXTEND and extended_until <= timezone.localdate():
-        raise DomainError(_("En forlængelse skal gælde til en dato efter i dag."))
+    if answer == ExemptionAnswer.Answer.EXTEND:
+        if not extended_until:
+            raise DomainError(
+                _("Skriv, hvor længe dispensationen fra “%(rule)s” skal forlænges.") % {"rule": rule.rule}
+            )
+        if extended_until <= timezone.localdate():
+            raise DomainError(_("En forlængelse skal gælde til en dato efter i dag."))
     row, _created = ExemptionAnswer.objects.update_or_create(
         rule_challenge=rule,
         defaults={

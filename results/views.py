@@ -163,7 +163,8 @@ def exemption_answer_view(request, rule_id: int):
         else:
             messages.success(request, _("Svaret på dispensationen er gemt."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        # An ErrorList yields each message as a str (its stubs say ValidationError | str).
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(_detail(initiative))
 
 
@@ -293,6 +294,7 @@ def report_download_view(request, pk: int):
     report = get_report_for_user(request.user, pk)
     if report.state != GeneratedReport.State.DONE or not report.file:
         raise Http404
+    assert report.file.name is not None  # a FieldFile is truthy only when it has a name
     filename = report.file.name.rsplit("/", 1)[-1]
     response = FileResponse(
         report.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
@@ -78,7 +79,7 @@ class OrgUnitEvent(models.Model):
         return f"{self.action}: {self.unit_id}"
 
 
-class PortalUserManager(UserManager):
+class PortalUserManager(UserManager["User"]):
     def request_annotations(self) -> dict:
         """What every page asks of the signed-in user, as expressions on the user's row: role
         names, paths of managed units, unread notifications (slagelse_ou/backends.py)."""
@@ -127,7 +128,7 @@ class User(AbstractUser):
         verbose_name_plural = _("brugere")
         ordering = ["first_name", "last_name"]
 
-    objects = PortalUserManager()
+    objects: ClassVar[PortalUserManager] = PortalUserManager()
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -82,6 +82,7 @@ def endorsement_record(*, initiative_id: int, actor: User, verdict: str, reason:
         )
     if verdict not in ManagerEndorsement.Verdict.values:
         raise DomainError(_("Vælg en vurdering."))
+    assert initiative.submitted_at is not None  # set by the submission (initiatives.services)
     reason = reason.strip()
     if verdict != ManagerEndorsement.Verdict.ENDORSED and not reason:
         raise NoteRequired()

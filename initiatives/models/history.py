@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from initiatives.models.trial import Initiative, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EVENT_LABELS = {
     "create": _("Oprettet som kladde"),
@@ -72,11 +77,11 @@ class InitiativeEvent(models.Model):
         return str(EVENT_LABELS.get(self.action, self.action.replace("_", " ")))
 
     @property
-    def from_label(self) -> str:
+    def from_label(self) -> StrOrPromise:
         return Status(self.from_status).label if self.from_status else ""
 
     @property
-    def to_label(self) -> str:
+    def to_label(self) -> StrOrPromise:
         return Status(self.to_status).label if self.to_status else ""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -15,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.search import initiative_search_vector
 from slagelse_ou.models import OrgUnit
+
+if TYPE_CHECKING:
+    from initiatives.models.history import InitiativeUserObjectPermission
 
 
 class Status(models.TextChoices):
@@ -97,7 +102,7 @@ LIST_FIELDS = (
 )
 
 
-class InitiativeQuerySet(models.QuerySet):
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def public(self) -> InitiativeQuerySet:
         return self.filter(status__in=PUBLIC_STATUSES)
 
@@ -131,7 +136,10 @@ class InitiativeQuerySet(models.QuerySet):
         """
         owned = self.model._default_manager.filter(owner=user).values("pk")
         # The object-permission table (history.InitiativeUserObjectPermission), by its relation.
-        grants = self.model._meta.get_field("initiativeuserobjectpermission").related_model
+        grants = cast(
+            "type[InitiativeUserObjectPermission]",
+            self.model._meta.get_field("initiativeuserobjectpermission").related_model,
+        )
         granted = grants.objects.filter(user=user).values("content_object_id")
         return self.filter(pk__in=owned.union(granted))
 

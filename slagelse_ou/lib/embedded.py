@@ -117,7 +117,9 @@ def _pg_ctl(args: list[str]) -> None:
     import pgserver
 
     user = "pgserver" if os.geteuid() == 0 else None
-    pgserver.pg_ctl(["-w", *args], pgdata=PG_DIR, user=user, timeout=60)
+    # pgserver makes its pg_ctl, initdb, … functions at import time (into globals()), so
+    # its py.typed package does not show them to mypy.
+    pgserver.pg_ctl(["-w", *args], pgdata=PG_DIR, user=user, timeout=60)  # type: ignore[attr-defined]
 
 
 def main(argv: list[str]) -> None:

@@ -21,12 +21,16 @@ wrong, the walk read a whole index to find no row (100 ms at 100,000; `make benc
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int, few=None, **kwargs):
+    object_list: QuerySet[Any]  # counted with SQL: a queryset, never a plain sequence
+
+    def __init__(self, object_list: QuerySet[Any], per_page, *, cap: int, few=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.few = few

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -364,7 +365,7 @@ class Command(BaseCommand):
                     )
                 for action in PATHS[target]:
                     actor = owner if action in ("submit", "start", "begin_evaluation", "withdraw") else coordinator
-                    kwargs = {"initiative_id": initiative.pk, "actor": actor}
+                    kwargs: dict[str, Any] = {"initiative_id": initiative.pk, "actor": actor}
                     if action in NOTES:
                         kwargs["note"] = NOTES[action]
                     if action == "conclude":
