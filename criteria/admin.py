@@ -101,7 +101,7 @@ class DecisionReasonInline(admin.TabularInline):
     model = DecisionReason
     extra = 0
     can_delete = False
-    fields = ["criterion", "verdict", "reason"]
+    fields = ("criterion", "verdict", "reason")
     readonly_fields = fields
 
 

@@ -269,7 +269,9 @@ def round_progress(*, assignments: list[ReviewAssignment]) -> dict[int, tuple[in
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(state=ReviewAssignment.State.SUBMITTED)))
         .order_by()
     )
-    by_round = {(r["initiative_id"], r["decision_id"]): (r["done"], r["total"]) for r in rows}
+    by_round: dict[tuple[int, int | None], tuple[int, int]] = {
+        (r["initiative_id"], r["decision_id"]): (r["done"], r["total"]) for r in rows
+    }
     return {a.pk: by_round.get((a.initiative_id, a.decision_id), (0, 0)) for a in assignments}
 
 
@@ -280,7 +282,7 @@ def is_overdue(assignment: ReviewAssignment, today: dt.date | None = None) -> bo
 # --- Ledelsens kø ---------------------------------------------------------------------------
 
 
-def manager_queue(*, user) -> QuerySet[Initiative]:
+def manager_queue(*, user) -> QuerySet:
     """The user's units' applications (subtree, not drafts), those waiting on a manager's
     view first. `endorsement_verdict` is the view of the current submission, if any."""
     current = ManagerEndorsement.objects.filter(initiative=OuterRef("pk"), submission=OuterRef("submitted_at"))

@@ -74,7 +74,8 @@ def is_room_owner(user, room: Room) -> bool:
         return False
     if user.is_coordinator or user.has_perm(f"dialogrum.{MANAGE}", room):
         return True
-    return bool(room.initiative_id) and Initiative.objects.involving(user).filter(pk=room.initiative_id).exists()
+    initiative_id = room.initiative_id
+    return initiative_id is not None and Initiative.objects.involving(user).filter(pk=initiative_id).exists()
 
 
 def can_create_room(user) -> bool:

@@ -14,7 +14,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -43,6 +43,9 @@ from slagelse_ou.models import OrgUnit, User
 from slagelse_ou.outbox import Outbox, mail_domain
 from slagelse_ou.services import notifications_create
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "ideas.confirm-email"
@@ -59,7 +62,7 @@ class IdeaTransitionNotAllowed(DomainError):
 
 @dataclass(frozen=True)
 class TriageAction:
-    label: str
+    label: StrOrPromise
     sources: tuple[str, ...]
     target: str
     mail: str

@@ -74,7 +74,7 @@ def similar_query(*texts: str) -> SearchQuery | None:
     return SearchQuery(" | ".join(words[:SIMILAR_MAX_WORDS]), search_type="raw", config=SEARCH_CONFIG)
 
 
-def search(qs: QuerySet, text: str, *, headline_of) -> QuerySet:
+def search[QS: QuerySet](qs: QS, text: str, *, headline_of) -> QS:
     """Filter `qs` to rows matching `text` (via the GIN index) and annotate `rank` and
     `headline`, a snippet of `headline_of` (an expression) with the hits marked. Rows are
     not ordered here; the caller decides (by rank unless the person chose a sort)."""

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from initiatives.models import Initiative, Outcome, Pejlemaerke, Round, RuleChallenge, Status
+from initiatives.models import Initiative, InitiativeQuerySet, Outcome, Pejlemaerke, Round, RuleChallenge, Status
 from initiatives.permissions import can_edit, visible_initiatives
 from initiatives.search import MARK_START, MARK_STOP, SEARCH_CONFIG, search_query
 from results.charts import Chart, bar_chart, line_chart
@@ -58,8 +58,10 @@ def indicator_charts(*, initiative: Initiative, measurements: list[IndicatorMeas
     by the detail page)."""
     points: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     if measurements is None:
-        rows = IndicatorMeasurement.objects.filter(indicator__initiative=initiative).values_list(
-            "indicator_id", "measured_on", "value"
+        rows = list(
+            IndicatorMeasurement.objects.filter(indicator__initiative=initiative).values_list(
+                "indicator_id", "measured_on", "value"
+            )
         )
     else:
         rows = [(m.indicator_id, m.measured_on, m.value) for m in measurements]
@@ -131,7 +133,7 @@ def knowledge_list(*, user, filters: KnowledgeFilters) -> QuerySet[Initiative]:
     """Concluded trials the user may see — stopped ones included, they are knowledge too —
     with their learnings. A search matches the trial's public text (its generated vector)
     or its learnings (the evaluation's vector); title hits rank first."""
-    qs = (
+    qs: InitiativeQuerySet = (
         visible_initiatives(user)
         .filter(status=Status.CONCLUDED)
         .select_related("owning_unit", "evaluation")

@@ -13,7 +13,7 @@ from slagelse_ou.services import org_unit_move, org_unit_move_check
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("unit", "job_title", "notification_preference")}),
     )
     list_display = ("username", "first_name", "last_name", "unit", "is_active")

@@ -59,7 +59,7 @@ class Outbox:
 
     def claimable(self, qs: QuerySet | None = None) -> QuerySet:
         """Rows whose e-mail nobody has sent and nobody holds a live claim on."""
-        qs = self.model.objects.all() if qs is None else qs
+        qs = self.model._default_manager.all() if qs is None else qs
         free = Q(**{f"{self.claimed_field}__isnull": True}) | lease_expired(claimed_field=self.claimed_field)
         return qs.filter(**{f"{self.sent_field}__isnull": True}).filter(free)
 
@@ -70,7 +70,7 @@ class Outbox:
         row, so of two workers racing here exactly one updates a row (a join would defeat
         that)."""
         now = timezone.now()
-        if not self.claimable(self.model.objects.filter(pk=pk)).update(**{self.claimed_field: now}):
+        if not self.claimable(self.model._default_manager.filter(pk=pk)).update(**{self.claimed_field: now}):
             return None
         return now
 
@@ -86,12 +86,12 @@ class Outbox:
                 .order_by("created_at", "pk")
                 .values_list("pk", flat=True)
             )
-            self.model.objects.filter(pk__in=ids).update(**{self.claimed_field: now})
+            self.model._default_manager.filter(pk__in=ids).update(**{self.claimed_field: now})
         return ids, now
 
     def mark_sent(self, pks: Iterable[int], *, at: dt.datetime | None = None) -> None:
         """The e-mail is dealt with (sent, or not to be sent): no sweep takes the rows again."""
-        self.model.objects.filter(pk__in=list(pks)).update(**{self.sent_field: at or timezone.now()})
+        self.model._default_manager.filter(pk__in=list(pks)).update(**{self.sent_field: at or timezone.now()})
 
     def send(self, message: EmailMessage, *, pks: Iterable[int], claimed_at: dt.datetime) -> None:
         """Send `message` for the claimed rows `pks`, then mark them sent. On failure the
@@ -100,7 +100,7 @@ class Outbox:
         try:
             message.send()
         except Exception:
-            self.model.objects.filter(pk__in=pks, **{self.claimed_field: claimed_at}).update(
+            self.model._default_manager.filter(pk__in=pks, **{self.claimed_field: claimed_at}).update(
                 **{self.claimed_field: None}
             )
             raise

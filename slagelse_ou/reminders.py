@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -99,7 +99,7 @@ class DeadlineSubject:
 _SUBJECT: list[DeadlineSubject] = []
 
 
-def deadline_subject_register(*, model: type, team_model: type, team_column: str) -> None:
+def deadline_subject_register(*, model: type[models.Model], team_model: type[models.Model], team_column: str) -> None:
     subject = DeadlineSubject(table=model._meta.db_table, team_table=team_model._meta.db_table, team_column=team_column)
     _SUBJECT[:] = [subject]
 
@@ -254,7 +254,7 @@ def reminders_scan(*, today: dt.date | None = None) -> ScanResult:
             cursor.execute(SCAN_SQL.format(kind_sql=kind_sql, **tables), params + kind_params)
             created += [(kind, *row) for row in cursor.fetchall()]
             cursor.execute(RESOLVE_SQL.format(kind_sql=kind_sql, **tables), kind_params + (now, kind.name))
-        notifications = [_reminder_notification(today=today, kind=kind, row=row) for kind, *row in created]
+        notifications = [_reminder_notification(today=today, kind=kind, row=tuple(row)) for kind, *row in created]
         Notification.objects.bulk_create(notifications)
         if notifications:
             # Link each delivery to its notification: one UPDATE … FROM unnest(…).

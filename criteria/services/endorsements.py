@@ -123,11 +123,11 @@ def endorsement_escalate(*, initiative_id: int, actor: User, note: str) -> Manag
     manager declined to endorse it. The manager's view stays on record for the reviewers."""
     initiative = lifecycle.initiative_lock(initiative_id)
     endorsement = current_endorsement(initiative=initiative)
-    if not can_escalate(actor, initiative, endorsement=endorsement):
+    if endorsement is None or not can_escalate(actor, initiative, endorsement=endorsement):
         # The rule is can_escalate's; here only why not, in the order the answer matters.
         if not is_applicant(actor, initiative):
             raise ActionForbidden(_("Kun ansøgeren kan bede sekretariatet om at gå videre."))
-        if not escalation_open(initiative, endorsement=endorsement):
+        if endorsement is None or not escalation_open(initiative, endorsement=endorsement):
             raise DomainError(_("Det er kun muligt, når ledelsen har afvist at anbefale ansøgningen."))
         return endorsement  # asked already (a repeated click): nothing more to do
     if not note.strip():
