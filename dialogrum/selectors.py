@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from dialogrum.models import (
@@ -22,7 +22,6 @@ from dialogrum.models import (
     Thread,
 )
 from dialogrum.permissions import MANAGE, VIEW, visible_rooms
-from initiatives.models import Initiative
 from slagelse_ou.lib.paginator import TailPaginator
 from slagelse_ou.models import User
 
@@ -143,22 +142,22 @@ def open_reports() -> QuerySet[PostReport]:
 def initiative_dialog_panel(*, user, initiative) -> dict:
     """The dialogue panel on a trial's page: the minutes the reader may see (from rooms she
     may open) and whether the trial's room is open to her (a trial without a room yet links to
-    one that will be created public). Two queries."""
-    rooms = visible_rooms(user)
+    one that will be created public).
+
+    Two small queries, and a third only when there is a room or a minute to check: the room
+    visibility rule is the costly part to build, so it is applied once, to those rooms only."""
     minutes = list(
-        MinutesLink.objects.filter(initiative=initiative, meeting__room__in=rooms.values("pk"))
+        MinutesLink.objects.filter(initiative=initiative)
         .select_related("meeting", "attached_by")
         .order_by("-meeting__starts_at", "-pk")
     )
-    found = (
-        Initiative.objects.filter(pk=initiative.pk)
-        .values(
-            has_room=Exists(Room.objects.filter(initiative=OuterRef("pk"))),
-            room_visible=Exists(rooms.filter(initiative=OuterRef("pk"))),
-        )
-        .get()
-    )
-    return {"minutes": minutes, "show_room": not found["has_room"] or found["room_visible"]}
+    room_id = Room.objects.filter(initiative=initiative).values_list("pk", flat=True).first()
+    candidates = {link.meeting.room_id for link in minutes} | ({room_id} if room_id else set())
+    visible = set(visible_rooms(user).filter(pk__in=candidates).values_list("pk", flat=True)) if candidates else set()
+    return {
+        "minutes": [link for link in minutes if link.meeting.room_id in visible],
+        "show_room": room_id is None or room_id in visible,
+    }
 
 
 def initiative_minutes_for_user(*, user, initiative) -> list[MinutesLink]:

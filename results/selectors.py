@@ -88,32 +88,38 @@ def results_panel(*, initiative: Initiative, user, private: bool) -> ResultsPane
     panel = ResultsPanel(initiative=initiative, private=private, can_copy=can_copy(user, initiative))
     if not panel.shows_results:
         return panel
-    panel.charts = indicator_charts(initiative=initiative)
     if private or initiative.status == Status.CONCLUDED:
         panel.evaluation = (
             Evaluation.objects.filter(initiative=initiative).prefetch_related("indicator_results").first()
         )
-    if private:
-        indicators = {indicator.pk: indicator for indicator in initiative.indicators.all()}
-        to_indicator = IndicatorMeasurement._meta.get_field("indicator")
-        reports = list(
-            StatusReport.objects.filter(initiative=initiative).select_related("author").prefetch_related("measurements")
-        )
-        for report in reports:
-            for measurement in report.measurements.all():
-                to_indicator.set_cached_value(measurement, indicators.get(measurement.indicator_id))
-        panel.reports = reports
-        answers = {
-            answer.rule_challenge_id: answer
-            for answer in ExemptionAnswer.objects.filter(rule_challenge__initiative=initiative)
-        }
-        panel.rules = [(rule, answers.get(rule.pk)) for rule in initiative.rule_challenges.all()]
-        # The same rules as results.permissions, with the object permission read once.
-        editable = can_edit(user, initiative)
-        in_progress = initiative.status in EVALUATING_STATUSES
-        panel.can_report = panel.can_evaluate = in_progress and editable
-        panel.can_answer = in_progress and (editable or user.is_coordinator)
-        panel.can_conclude = can_conclude(user, initiative)
+    if not private:
+        panel.charts = indicator_charts(initiative=initiative)
+        return panel
+    indicators = {indicator.pk: indicator for indicator in initiative.indicators.all()}
+    to_indicator = IndicatorMeasurement._meta.get_field("indicator")
+    reports = list(
+        StatusReport.objects.filter(initiative=initiative).select_related("author").prefetch_related("measurements")
+    )
+    measurements: list[IndicatorMeasurement] = []
+    for report in reports:
+        for measurement in report.measurements.all():
+            to_indicator.set_cached_value(measurement, indicators.get(measurement.indicator_id))
+            measurements.append(measurement)
+    panel.reports = reports
+    # Every measurement belongs to a status report: the charts draw the ones just read.
+    measurements.sort(key=lambda m: (m.measured_on, m.pk))
+    panel.charts = indicator_charts(initiative=initiative, measurements=measurements)
+    answers = {
+        answer.rule_challenge_id: answer
+        for answer in ExemptionAnswer.objects.filter(rule_challenge__initiative=initiative)
+    }
+    panel.rules = [(rule, answers.get(rule.pk)) for rule in initiative.rule_challenges.all()]
+    # The same rules as results.permissions, with the object permission read once.
+    editable = can_edit(user, initiative)
+    in_progress = initiative.status in EVALUATING_STATUSES
+    panel.can_report = panel.can_evaluate = in_progress and editable
+    panel.can_answer = in_progress and (editable or user.is_coordinator)
+    panel.can_conclude = can_conclude(user, initiative)
     return panel
 
 
