@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_prerun
+from celery.worker.control import inspect_command
 
 from slagelse_ou.lib.env import env_int
 
@@ -60,3 +62,32 @@ beat_schedule["dialogrum-meeting-reminders"] = {
 }
 
 app.conf.beat_schedule = beat_schedule
+
+
+# Issue 14.1: a worker recovers by itself from a dropped database connection. Celery's
+# Django fixup reuses one connection for CELERY_DB_REUSE_MAX tasks without looking at it,
+# so after a PostgreSQL restart or pg_terminate_backend every later task failed. Before
+# each task Django's own request-start routine runs: it closes a connection that has had
+# errors and is no longer usable, or has outlived CONN_MAX_AGE, and re-arms
+# CONN_HEALTH_CHECKS so the task's first query pings the connection and reconnects if dead.
+@task_prerun.connect(weak=False)
+def _database_connection_fresh(**_kwargs) -> None:
+    from django.db import close_old_connections
+
+    close_old_connections()
+
+
+@inspect_command()
+def database_ping(state) -> dict[str, str]:
+    """`celery inspect database_ping`: the worker itself runs SELECT 1 (the container's health
+    check asks this, so a worker that answers the broker but cannot reach its database is
+    reported unhealthy; slagelse_ou/management/commands/healthcheck.py --worker)."""
+    from django.db import close_old_connections, connection
+
+    close_old_connections()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # any driver error means "cannot reach the database"
+        return {"database": f"error: {error}"}
+    return {"database": "ok"}

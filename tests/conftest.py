@@ -216,6 +216,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.path.as_posix()
         name = item.path.name
+        if "/tests/chaos/" in path:
+            item.add_marker(pytest.mark.chaos)
+            item.add_marker(pytest.mark.slow)
         if "/tests/browser/" in path:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)

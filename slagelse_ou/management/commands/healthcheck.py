@@ -43,10 +43,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--url", help="Hent denne side i stedet for at spørge Redis, fx http://127.0.0.1:8000/konto/login/"
         )
+        parser.add_argument(
+            "--worker",
+            help="Spørg denne Celery-worker (fx celery@$HOSTNAME), om den selv kan nå databasen, i stedet for Redis.",
+        )
         parser.add_argument("--timeout", type=float, default=5.0, help="Sekunder pr. tjek (standard 5).")
 
-    def handle(self, *args, url: str | None = None, timeout: float = 5.0, **options):
-        checks = [self._check_database(), self._check_url(url, timeout) if url else self._check_redis(timeout)]
+    def handle(self, *args, url: str | None = None, worker: str | None = None, timeout: float = 5.0, **options):
+        if worker:
+            second = self._check_worker(worker, timeout)
+        elif url:
+            second = self._check_url(url, timeout)
+        else:
+            second = self._check_redis(timeout)
+        checks = [self._check_database(), second]
         problems = [problem for problem in checks if problem]
         if problems:
             raise CommandError("; ".join(problems))
@@ -69,6 +79,18 @@ class Command(BaseCommand):
         finally:
             client.close()
         return ""
+
+    def _check_worker(self, worker: str, timeout: float) -> str:
+        """The worker answers over the broker and runs SELECT 1 itself (slagelse_ou.celery's
+        `database_ping`): a worker whose database connection is gone is not healthy."""
+        from slagelse_ou.celery import app
+
+        answers = app.control.broadcast("database_ping", destination=[worker], reply=True, timeout=timeout) or []
+        replies = {node: reply for answer in answers for node, reply in answer.items()}
+        if worker not in replies:
+            return f"worker {worker}: no answer in {timeout:g}s"
+        answer = replies[worker].get("database", "")
+        return "" if answer == "ok" else f"worker {worker}: database {answer}"
 
     def _check_url(self, url: str, timeout: float) -> str:
         request = urllib.request.Request(url, headers={"Host": _allowed_host(), "X-Forwarded-Proto": "https"})
