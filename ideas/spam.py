@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from redis import RedisError
+
+logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "hjemmeside"
 STARTED_FIELD = "startet"
@@ -67,16 +71,24 @@ def rate_limit_take(ip: str, now: float | None = None) -> bool:
     """Count one submission from `ip`; False if the window's limit is already used up.
 
     A fixed window in Redis: `add` creates the counter with the window's expiry if it is
-    missing and `incr` is Redis INCR, atomic across all web processes."""
+    missing and `incr` is Redis INCR, atomic across all web processes.
+
+    When Redis is down or hangs (the cache's socket timeouts are sub-second), the limit
+    fails open with a logged warning: a citizen's idea is saved whenever PostgreSQL is up,
+    and the other defences (honeypot, fill time) still apply."""
     length = settings.IDEA_RATE_WINDOW_SECONDS
     now = now if now is not None else time.time()
     key = _rate_key(ip, int(now // length))
-    cache.add(key, 0, timeout=length + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=length + 5)
-        count = 1
+        cache.add(key, 0, timeout=length + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=length + 5)
+            count = 1
+    except RedisError as error:
+        logger.warning("Idea rate limit skipped, Redis unavailable: %s", error)
+        return True
     return count <= settings.IDEA_RATE_LIMIT
 
 

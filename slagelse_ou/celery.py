@@ -70,10 +70,13 @@ app.conf.beat_schedule = beat_schedule
 # each task Django's own request-start routine runs: it closes a connection that has had
 # errors and is no longer usable, or has outlived CONN_MAX_AGE, and re-arms
 # CONN_HEALTH_CHECKS so the task's first query pings the connection and reconnects if dead.
+# (Not for a task run eagerly inside the caller's transaction, as Celery's own fixup.)
 @task_prerun.connect(weak=False)
-def _database_connection_fresh(**_kwargs) -> None:
+def _database_connection_fresh(task=None, **_kwargs) -> None:
     from django.db import close_old_connections
 
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
     close_old_connections()
 
 

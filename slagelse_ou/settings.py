@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from slagelse_ou.lib.env import env_bool, env_int, env_int_list, env_list, env_str
+from slagelse_ou.lib.env import env_bool, env_float, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -127,6 +127,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ou"),
+        # A hung Redis (frozen, half-open TCP) must cost a page a fraction of a second, not
+        # redis-py's 5 s default per call: every cache read is optional (filter choices are
+        # recomputed, the idea form's rate limit fails open), so give up quickly.
+        # tests/chaos/test_redis_outage.py freezes a Redis with SIGSTOP and times the pages.
+        "OPTIONS": {
+            "socket_connect_timeout": env_float("CACHE_CONNECT_TIMEOUT", 0.2),
+            "socket_timeout": env_float("CACHE_SOCKET_TIMEOUT", 0.2),
+        },
     }
 }
 
@@ -147,7 +155,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "interval_max": 0.5,
     # A broker that accepts the connection but never answers (frozen Redis, half-open TCP)
-    # would otherwise block the publish forever: redis-py's default is no timeout at all.
+    # would otherwise block the publish for redis-py's default of 5 s per call.
     # 2 s stays above the worker's 1 s BRPOP; tests/slagelse_ou/test_notifications.py.
     "socket_connect_timeout": 2,
     "socket_timeout": 2,

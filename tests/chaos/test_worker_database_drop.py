@@ -1,7 +1,8 @@
 """Issue 14.1: a Celery worker recovers by itself when its PostgreSQL connection is dropped.
 
 Before the fix the worker reused a dead connection for up to CELERY_DB_REUSE_MAX tasks:
-every task after pg_terminate_backend failed until someone restarted the worker."""
+every task after pg_terminate_backend failed until someone restarted the worker (seen
+failing: 2 of 6 e-mails, the other four "the connection is closed")."""
 
 from __future__ import annotations
 
@@ -13,49 +14,54 @@ from django.core.management.base import CommandError
 from slagelse_ou import services
 from slagelse_ou.celery import app
 from slagelse_ou.models import Notification
-from tests.chaos.conftest import TcpGate, terminate_other_connections, worker_process
 from tests.factories import UserFactory
+from tests.faults import SubprocessWorker, TcpGate, terminate_other_connections, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def _notify(users, subject):
-    return services.notifications_create(recipients=users, subject=subject, body="Tekst")
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
-def test_the_worker_delivers_every_notification_after_its_database_connection_is_terminated(smtp_sink):
+def _worker(tmp_path, name: str, **env: str) -> SubprocessWorker:
+    return SubprocessWorker(
+        mail_dir=tmp_path, broker_url=app.conf.broker_url, log=tmp_path / f"{name}.log", **env
+    ).start(name)
+
+
+def test_the_worker_delivers_every_notification_after_its_database_connection_is_terminated(smtp_sink, tmp_path):
     sink, port = smtp_sink
     users = UserFactory.create_batch(6)
-    with worker_process(extra_env={"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}):
-        first = _notify(users[:2], "Før afbrydelsen")
+    worker = _worker(tmp_path, "dbdrop", EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(port))
+    try:
+        first = services.notifications_create(recipients=users[:2], subject="Før afbrydelsen", body="Tekst")
         sink.wait_for(2)
 
         assert terminate_other_connections() >= 1  # the worker's connection, at least
 
-        second = _notify(users[2:], "Efter afbrydelsen")
+        second = services.notifications_create(recipients=users[2:], subject="Efter afbrydelsen", body="Tekst")
         sink.wait_for(6)
+        sent = Notification.objects.filter(pk__in=first + second, emailed_at__isnull=False)
+        wait_for(lambda: sent.count() == 6, message="every row marked sent")
+    finally:
+        worker.stop()
 
-    ids = first + second
-    assert Notification.objects.filter(pk__in=ids, emailed_at__isnull=False).count() == 6
-    assert sorted(sink.message_ids) == sorted({m for m in sink.message_ids})  # no duplicate
-    assert len(sink.message_ids) == 6
+    assert len(sink.message_ids) == len(set(sink.message_ids)) == 6
 
 
-def test_the_worker_health_check_asks_the_worker_to_reach_the_database():
-    with worker_process(name="healthy") as node:
-        call_command("healthcheck", worker=node)
-
+def test_the_worker_health_check_fails_when_the_worker_cannot_reach_its_database(tmp_path):
     # The worker's database host goes away (a TCP gate in front of PostgreSQL is cut): the
-    # worker still answers the broker's ping, but the health check reports it unhealthy.
+    # worker still answers the broker's ping (the old check stayed green), but the health
+    # check, which asks the worker itself to run SELECT 1, reports it unhealthy.
     db = settings.DATABASES["default"]
     gate = TcpGate(int(db["PORT"] or 5432))
     through_gate = f"postgres://{db['USER']}@127.0.0.1:{gate.port}/{db['NAME']}"
+    worker = _worker(tmp_path, "gated", DATABASE_URL=through_gate)
     try:
-        with worker_process(name="gated", extra_env={"DATABASE_URL": through_gate}) as node:
-            call_command("healthcheck", worker=node)
-            gate.cut()
-            assert app.control.ping(destination=[node], timeout=2.0)  # the old check: green
-            with pytest.raises(CommandError, match="database"):
-                call_command("healthcheck", worker=node)
+        call_command("healthcheck", worker=worker.node)
+        gate.cut()
+        assert app.control.ping(destination=[worker.node], timeout=2.0)
+        with pytest.raises(CommandError, match="database"):
+            call_command("healthcheck", worker=worker.node)
     finally:
+        worker.stop()
         gate.close()
