@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Body size and encoding checked before anything reads the body (CSRF, the views).
+    "slagelse_ou.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -219,6 +221,11 @@ STORAGES = {
 MEDIA_URL = None
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
+# Whole request bodies (slagelse_ou/middleware.py), refused with a 413 page before they are
+# read: signed-in users may upload an attachment; public forms take no file.
+REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES + 1024 * 1024
+PUBLIC_REQUEST_MAX_BYTES = env_int("PUBLIC_REQUEST_MAX_KB", 512) * 1024
+CSRF_FAILURE_VIEW = "slagelse_ou.views.csrf_failure"
 
 # Django 6.1 MAILERS (replaces EMAIL_BACKEND/EMAIL_HOST/…; the old names may not be set beside it).
 # The environment variables keep their names. Only the SMTP backend takes connection options;

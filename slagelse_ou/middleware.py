@@ -1,0 +1,47 @@
+"""Request limits that apply before a body is read (issue 14.9)."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
+from django.shortcuts import render
+
+
+class RequestLimitsMiddleware:
+    """Refuses a body that is too big before anything reads it, and a form body that is not
+    UTF-8, with the portal's own Danish pages.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE counts only the non-file fields, so a 30 MB
+    upload to a public form was streamed to disk before the form saw it. Here the
+    Content-Length is compared with the limit first: visitors who are not signed in send
+    at most PUBLIC_REQUEST_MAX_BYTES (no public form takes a file), signed-in users at
+    most REQUEST_MAX_BYTES (the attachment limit and room for the fields). Browsers send
+    forms as UTF-8; bytes that are not are refused instead of stored as replacement
+    characters. Runs after AuthenticationMiddleware and before any view (CSRF reads the
+    body in process_view, which comes later)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        limit = settings.REQUEST_MAX_BYTES if signed_in else settings.PUBLIC_REQUEST_MAX_BYTES
+        if length > limit:
+            return render(request, "errors/413.html", {"limit_mb": limit / 1024 / 1024}, status=413)
+        if length and request.content_type == "application/x-www-form-urlencoded" and not _utf8_form(request.body):
+            return render(request, "errors/400.html", {"reason": "encoding"}, status=400)
+        return self.get_response(request)
+
+
+def _utf8_form(body: bytes) -> bool:
+    try:
+        for pair in body.split(b"&"):
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
