@@ -127,13 +127,16 @@ def get_initiative_for_applicant(user, pk: int) -> Initiative:
 
 def get_assignment_for_reviewer(user, pk: int) -> ReviewAssignment:
     """A review page is its reviewer's alone: everyone else gets 404, so not even the
-    existence of an assignment is revealed. Coordinators read reviews in the matrix."""
+    existence of an assignment is revealed. Coordinators read reviews in the matrix. A
+    reviewer who declined has lost the application too (issue 13.5), as on the trial page."""
     assignment = (
         ReviewAssignment.objects.select_related("initiative__owning_unit", "initiative__owner", "review")
         .filter(pk=pk)
         .first()
     )
     if assignment is None or not user.is_authenticated or assignment.reviewer_id != user.pk:
+        raise Http404
+    if assignment.state == ReviewAssignment.State.DECLINED:
         raise Http404
     return assignment
 

@@ -23,6 +23,7 @@ from initiatives.exceptions import (
     TransitionNotAllowed,
 )
 from initiatives.models import (
+    TEAM_PERMISSION,
     Attachment,
     ExternalPartner,
     Indicator,
@@ -40,7 +41,7 @@ from slagelse_ou import roles
 from slagelse_ou.models import User
 from slagelse_ou.services import notifications_create
 
-OBJECT_PERMS = ("view_initiative", "change_initiative")
+OBJECT_PERMS = ("view_initiative", TEAM_PERMISSION)
 
 INITIATIVE_FIELDS = (
     "title",

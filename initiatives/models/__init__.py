@@ -14,6 +14,7 @@ from initiatives.models.trial import (
     EDITABLE_STATUSES,
     LIST_FIELDS,
     PUBLIC_STATUSES,
+    TEAM_PERMISSION,
     Initiative,
     InitiativeQuerySet,
     Mantra,
@@ -26,6 +27,7 @@ from initiatives.models.trial import (
 )
 
 __all__ = [
+    "TEAM_PERMISSION",
     "EDITABLE_STATUSES",
     "EVENT_LABELS",
     "LIST_FIELDS",

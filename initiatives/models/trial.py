@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from initiatives.models.history import InitiativeUserObjectPermission
 
 
+# The object permission that makes someone a member of a trial's team (granted and revoked
+# by initiatives.services); reviewers get only "view_initiative".
+TEAM_PERMISSION = "change_initiative"
+
+
 class Status(models.TextChoices):
     DRAFT = "kladde", _("Kladde")
     SUBMITTED = "indsendt", _("Indsendt")
@@ -131,6 +136,10 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def involving(self, user) -> InitiativeQuerySet:
         """Owner or team member — through the guardian FK table the services maintain.
 
+        A team member holds TEAM_PERMISSION there; an assigned reviewer holds only the view
+        permission, so is *not* involved (issue 13.1: a reviewer had counted as an owner of
+        the trial's dialogue room).
+
         Written as `pk IN (owned UNION granted)`: both halves are index lookups of a few rows.
         `owner = … OR EXISTS (…)` made PostgreSQL test every row (~80 ms at 100,000; `make bench`).
         """
@@ -140,7 +149,7 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
             "type[InitiativeUserObjectPermission]",
             self.model._meta.get_field("initiativeuserobjectpermission").related_model,
         )
-        granted = grants.objects.filter(user=user).values("content_object_id")
+        granted = grants.objects.filter(user=user, permission__codename=TEAM_PERMISSION).values("content_object_id")
         return self.filter(pk__in=owned.union(granted))
 
     def in_units_managed_by(self, user) -> InitiativeQuerySet:
