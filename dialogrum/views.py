@@ -25,7 +25,7 @@ from dialogrum.forms import (
     RoomForm,
     ThreadForm,
 )
-from dialogrum.models import DialogEvent, Room
+from dialogrum.models import DialogEvent, PostReport, Room
 from dialogrum.permissions import (
     can_create_room,
     can_moderate,
@@ -383,6 +383,7 @@ def moderation(request):
 def report_dismiss(request, pk: int):
     if not can_moderate(request.user):
         raise PermissionDenied
+    get_object_or_404(PostReport, pk=pk)
     try:
         services.report_dismiss(report_id=pk, actor=request.user, note=request.POST.get("note", ""))
     except DomainError as error:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +21,7 @@ from dialogrum.forms import (
     MinutesForm,
     ParticipantForm,
 )
-from dialogrum.models import Meeting
+from dialogrum.models import AgendaItem, Meeting
 from dialogrum.permissions import (
     get_meeting_for_owner,
     get_meeting_for_user,
@@ -122,6 +122,7 @@ def agenda_add(request, pk: int):
 @require_POST
 def agenda_remove(request, pk: int, item_id: int):
     meeting = get_meeting_for_owner(request.user, pk)
+    get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)  # unknown or another meeting's: 404
     try:
         services.agenda_item_remove(meeting_id=meeting.pk, actor=request.user, item_id=item_id)
     except DomainError as error:

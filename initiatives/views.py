@@ -22,7 +22,7 @@ from initiatives.forms import (
     TransitionForm,
     formset_rows,
 )
-from initiatives.models import PUBLIC_STATUSES, Attachment, Outcome, Status
+from initiatives.models import PUBLIC_STATUSES, Attachment, Outcome, Status, TeamMember
 from initiatives.permissions import (
     authorise_view,
     can_edit,
@@ -311,6 +311,7 @@ def _team_partial(request, pk, form):
 @require_POST
 def team_remove_view(request, pk: int, member_id: int):
     get_initiative_for_editor(request.user, pk)
+    get_object_or_404(TeamMember, pk=member_id, initiative_id=pk)  # unknown or another trial's: 404
     try:
         services.team_member_remove(initiative_id=pk, actor=request.user, member_id=member_id)
     except DomainError as error:
