@@ -215,6 +215,9 @@ class IdeaMail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Failed sending attempts and the last error; parked at OUTBOX_MAX_FAILURES (slagelse_ou/outbox.py).
+    failures = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -337,7 +337,9 @@ def idea_convert(*, idea_id: int, actor: User, owner: User, owning_unit: OrgUnit
 
 # The idea-mail outbox: sent at `sent_at`, claimed at `claimed_at` (slagelse_ou/outbox.py
 # has the claim, the lease and the release on failure).
-IDEA_MAIL_OUTBOX = Outbox(IdeaMail, sent_field="sent_at", claimed_field="claimed_at")
+IDEA_MAIL_OUTBOX = Outbox(
+    IdeaMail, sent_field="sent_at", claimed_field="claimed_at", failures_field="failures", error_field="error"
+)
 
 
 def idea_mail_deliver(*, mail_id: int, status_token: str = "") -> bool:

@@ -9,6 +9,7 @@ from slagelse_ou.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sekretariat/fejlede-mails/", views.failed_mails, name="failed_mails"),
     path("konto/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("konto/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -214,6 +214,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Failed sending attempts and the last error; parked at OUTBOX_MAX_FAILURES (outbox.py).
+    email_failures = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=255, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Not essential (e.g. an early reminder): shown in the portal, e-mailed only to users who
     # have not opted out (User.email_non_essential).

@@ -18,6 +18,13 @@ sent, and when a worker claimed it.
   marks the rows sent when it succeeds. The release is conditional on our own claim: a
   worker whose lease ran out must not release the claim of the worker that took over.
 
+- A row whose sending fails OUTBOX_MAX_FAILURES times (a refused address, a subject the
+  mail library rejects) is *parked*: it counts its failures and keeps the last error, and
+  no sweep takes it again, so a few bad rows cannot block the sweeper forever. Parked rows
+  are listed for the secretariat (portal's "Fejlede e-mails" page).
+- Every subject is made one line here, the one place all mail passes: a line break in a
+  trial's title had made Django refuse the header on every attempt.
+
 The one window no database can close (killed after the SMTP server accepted the mail,
 before the sent column was written) is left to the receiving server: callers derive the
 Message-ID from the rows (`mail_domain`), so it can drop the second copy.
@@ -26,6 +33,7 @@ Message-ID from the rows (`mail_domain`), so it can drop the second copy.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -33,13 +41,21 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 
 def mail_domain() -> str:
     """The right-hand side of the portal's Message-IDs."""
     return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def one_line(subject: str) -> str:
+    """A subject with every control character and line break folded into one space."""
+    return " ".join(_CONTROL.sub(" ", str(subject)).split())
 
 
 def lease_expired(*, claimed_field: str, lease_seconds: int | None = None) -> Q:
@@ -56,12 +72,23 @@ class Outbox:
     model: type[models.Model]
     sent_field: str
     claimed_field: str
+    failures_field: str
+    error_field: str
 
     def claimable(self, qs: QuerySet | None = None) -> QuerySet:
-        """Rows whose e-mail nobody has sent and nobody holds a live claim on."""
+        """Rows whose e-mail nobody has sent, nobody holds a live claim on, and that are not
+        parked after OUTBOX_MAX_FAILURES failed attempts."""
         qs = self.model._default_manager.all() if qs is None else qs
         free = Q(**{f"{self.claimed_field}__isnull": True}) | lease_expired(claimed_field=self.claimed_field)
-        return qs.filter(**{f"{self.sent_field}__isnull": True}).filter(free)
+        live = Q(**{f"{self.failures_field}__lt": settings.OUTBOX_MAX_FAILURES})
+        return qs.filter(**{f"{self.sent_field}__isnull": True}).filter(free & live)
+
+    def parked(self, qs: QuerySet | None = None) -> QuerySet:
+        """Rows given up on: never sent, failed OUTBOX_MAX_FAILURES times."""
+        qs = self.model._default_manager.all() if qs is None else qs
+        return qs.filter(
+            **{f"{self.sent_field}__isnull": True, f"{self.failures_field}__gte": settings.OUTBOX_MAX_FAILURES}
+        )
 
     def claim(self, pk: int) -> dt.datetime | None:
         """Claim one row; the claim's time (pass it to `send`), or None if it is not ours.
@@ -98,10 +125,15 @@ class Outbox:
         claim is released for the retry and the error re-raised."""
         pks = list(pks)
         try:
+            message.subject = one_line(message.subject)
             message.send()
-        except Exception:
+        except Exception as error:
             self.model._default_manager.filter(pk__in=pks, **{self.claimed_field: claimed_at}).update(
-                **{self.claimed_field: None}
+                **{
+                    self.claimed_field: None,
+                    self.failures_field: F(self.failures_field) + 1,
+                    self.error_field: f"{type(error).__name__}: {error}"[:255],
+                }
             )
             raise
         self.mark_sent(pks)

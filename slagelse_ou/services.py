@@ -151,7 +151,13 @@ def notifications_hand_off(*, notification_ids: list[int]) -> None:
 
 # The notification outbox: e-mail sent at `emailed_at`, claimed at `email_claimed_at`
 # (slagelse_ou/outbox.py has the claim, the lease and the release on failure).
-NOTIFICATION_OUTBOX = Outbox(Notification, sent_field="emailed_at", claimed_field="email_claimed_at")
+NOTIFICATION_OUTBOX = Outbox(
+    Notification,
+    sent_field="emailed_at",
+    claimed_field="email_claimed_at",
+    failures_field="email_failures",
+    error_field="email_error",
+)
 
 
 def notification_deliver(*, notification_id: int) -> bool:

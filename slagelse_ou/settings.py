@@ -274,6 +274,9 @@ NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7)
 # e-mail is then claimed again. Keep it well above the SMTP timeout and below the broker's
 # visibility timeout, so the redelivered task of a killed worker finds the claim expired.
 NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("NOTIFICATION_CLAIM_LEASE_SECONDS", 600)
+# An outbox row whose e-mail failed this many times is parked (not retried; shown to the
+# secretariat on /sekretariat/fejlede-mails/) — slagelse_ou/outbox.py.
+OUTBOX_MAX_FAILURES = env_int("OUTBOX_MAX_FAILURES", 5)
 # Continuous intake: applications outside any ansøgningsrunde may be submitted.
 CONTINUOUS_INTAKE = env_bool("CONTINUOUS_INTAKE", True)
 STATUS_REPORT_WEEKS = env_int("STATUS_REPORT_WEEKS", 4)
