@@ -78,6 +78,13 @@ def is_room_owner(user, room: Room) -> bool:
     return initiative_id is not None and Initiative.objects.involving(user).filter(pk=initiative_id).exists()
 
 
+def may_open_initiative_room(user, initiative: Initiative) -> bool:
+    """Who may open a trial's room: its owner and team (`involving`) and the secretariat."""
+    if not user.is_authenticated:
+        return False
+    return user.is_coordinator or Initiative.objects.involving(user).filter(pk=initiative.pk).exists()
+
+
 def can_create_room(user) -> bool:
     return user.is_authenticated and (user.is_coordinator or user.is_committee_member)
 

@@ -21,7 +21,7 @@ from dialogrum.models import (
     RoomUserObjectPermission,
     Thread,
 )
-from dialogrum.permissions import MANAGE, VIEW, visible_rooms
+from dialogrum.permissions import MANAGE, VIEW, may_open_initiative_room, visible_rooms
 from slagelse_ou.lib.paginator import TailPaginator
 from slagelse_ou.models import User
 
@@ -141,8 +141,8 @@ def open_reports() -> QuerySet[PostReport]:
 
 def initiative_dialog_panel(*, user, initiative) -> dict:
     """The dialogue panel on a trial's page: the minutes the reader may see (from rooms she
-    may open) and whether the trial's room is open to her (a trial without a room yet links to
-    one that will be created public).
+    may open) and whether the trial's room is open to her. A trial without a room yet is
+    linked only for those who may open it (owner, team, secretariat): a GET creates nothing.
 
     Two small queries, and a third only when there is a room or a minute to check: the room
     visibility rule is the costly part to build, so it is applied once, to those rooms only."""
@@ -156,7 +156,7 @@ def initiative_dialog_panel(*, user, initiative) -> dict:
     visible = set(visible_rooms(user).filter(pk__in=candidates).values_list("pk", flat=True)) if candidates else set()
     return {
         "minutes": [link for link in minutes if link.meeting.room_id in visible],
-        "show_room": room_id is None or room_id in visible,
+        "show_room": room_id in visible if room_id else may_open_initiative_room(user, initiative),
     }
 
 

@@ -35,6 +35,7 @@ from dialogrum.permissions import (
     get_room_for_user,
     get_thread_for_user,
     is_room_owner,
+    may_open_initiative_room,
 )
 from initiatives.permissions import get_initiative_for_user
 from slagelse_ou.models import User
@@ -100,14 +101,22 @@ def room_detail(request, pk: int):
     return render(request, "dialogrum/room_detail.html", _room_context(request, room))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def initiative_room(request, initiative_pk: int):
-    """The prøvehandling's room: created on first visit (services.room_for_initiative_ensure)."""
+    """The prøvehandling's room. A GET never creates it (issue 13.13): with no room yet, the
+    trial's owner, team and the secretariat are offered a button that POSTs; others get 404."""
     initiative = get_initiative_for_user(request.user, initiative_pk)
-    room = getattr(initiative, "dialog_room", None) or services.room_for_initiative_ensure(initiative=initiative)
-    if not can_view_room(request.user, room):
+    room = getattr(initiative, "dialog_room", None)
+    if room is not None:
+        if not can_view_room(request.user, room):
+            raise Http404
+        return redirect(room)
+    if not may_open_initiative_room(request.user, initiative):
         raise Http404
-    return redirect(room)
+    if request.method == "POST":
+        room = services.room_for_initiative_ensure(initiative=initiative)
+        return redirect(room)
+    return render(request, "dialogrum/initiative_room_open.html", {"initiative": initiative})
 
 
 @login_required

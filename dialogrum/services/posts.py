@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dialogrum.exceptions import ActionForbidden, EditWindowClosed
+from dialogrum.exceptions import ActionForbidden, DomainError, EditWindowClosed
 from dialogrum.markdown import render_markdown
 from dialogrum.models import (
     Follow,
@@ -74,6 +74,8 @@ def post_reply(*, thread_id: int, author: User, body: str) -> Post:
     """Reply in a thread; the thread's followers are told."""
     thread = Thread.objects.select_related("room", "room__initiative").get(pk=thread_id)
     _require_reader(author, thread.room)
+    if thread.hidden:
+        raise DomainError(_("Tråden er skjult af en moderator og kan ikke få nye svar."))
     body = _require_text(body, _("Skriv dit svar."))
     post = _new_post(thread=thread, author=author, body=body, is_opening=False)
     # F() increments: two replies at once both count, without locking the thread row.

@@ -121,12 +121,16 @@ def test_a_trials_owner_and_team_own_its_room_and_others_who_see_it_get_403(clie
         assert client.get(reverse(f"dialogrum:{url_name}", args=[room.pk])).status_code == expected, url_name
 
 
-def test_the_trials_room_is_reached_from_the_trial_and_created_once(client, initiative_in, citizen):
+def test_the_trials_room_is_opened_once_by_its_owner_and_then_reached_by_everyone(
+    client, initiative_in, citizen, initiator
+):
     from dialogrum.models import Room
 
     initiative = initiative_in("i_gang")
     url = reverse("dialogrum:initiative_room", args=[initiative.pk])
-    first = client.get(url)
+    assert client.get(url).status_code == 404  # no room yet, and a GET creates none
+    client.force_login(initiator)
+    first = client.post(url)
     client.force_login(citizen)
     second = client.get(url)
     assert first.status_code == second.status_code == 302
