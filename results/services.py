@@ -29,6 +29,7 @@ from criteria.selectors import trial_agreement_for
 from initiatives import services as lifecycle
 from initiatives.exceptions import ActionForbidden, DomainError
 from initiatives.models import Indicator, Initiative, Round, RuleChallenge, Status
+from initiatives.permissions import can_view_private
 from results.models import (
     Evaluation,
     EvaluationIndicator,
@@ -370,7 +371,11 @@ def evaluation_concluded(*, initiative: Initiative, **kwargs: Any) -> None:
 def initiative_copy(*, initiative_id: int, actor: User) -> Initiative:
     """ "Kopiér denne prøvehandling": a new draft owned by `actor`, with the concluded
     trial's idea, hypothesis, pejlemærker, mantras, indicators and challenged rules (not
-    its team, partners, dates, attachments or results), linked by `copied_from`."""
+    its team, partners, dates, attachments or results), linked by `copied_from`.
+
+    A copy carries only what the copier may read (issue 13.3): the resources and the
+    challenged rules with their exemptions are on the trial's private page, so they are
+    copied only for a reader of the private parts (owner, team, unit manager, secretariat)."""
     source = (
         Initiative.objects.select_related("owning_unit")
         .prefetch_related("pejlemaerker", "mantras", "indicators", "rule_challenges")
@@ -378,10 +383,9 @@ def initiative_copy(*, initiative_id: int, actor: User) -> Initiative:
     )
     if not can_copy(actor, source):
         raise ActionForbidden(_("Kun afsluttede prøvehandlinger kan kopieres."))
-    data = {
-        key: getattr(source, key)
-        for key in ("summary", "problem", "idea", "hypothesis", "expected_effect", "resources")
-    }
+    private = can_view_private(actor, source)
+    public_keys = ("summary", "problem", "idea", "hypothesis", "expected_effect")
+    data = {key: getattr(source, key) for key in (*public_keys, *(("resources",) if private else ()))}
     data["title"] = (_("Kopi af: %(title)s") % {"title": source.title})[:200]
     data["owning_unit"] = actor.unit or source.owning_unit
     return lifecycle.initiative_create(
@@ -396,7 +400,7 @@ def initiative_copy(*, initiative_id: int, actor: User) -> Initiative:
         ],
         rule_challenges=[
             {"rule": r.rule, "kind": r.kind, "exemption_needed": r.exemption_needed}
-            for r in source.rule_challenges.all()
+            for r in (source.rule_challenges.all() if private else ())
         ],
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from initiatives.models import Initiative, InitiativeEvent, Pejlemaerke, Status
+from initiatives.models import Initiative, InitiativeEvent, Pejlemaerke, RuleChallenge, Status
 
 
 @pytest.fixture
@@ -101,3 +101,22 @@ def test_only_staff_may_copy_and_only_concluded_trials(client, knowledge, citize
     client.force_login(outsider)
     assert client.post(reverse("results:copy", args=[knowledge["running"].pk])).status_code == 403
     assert not Initiative.objects.filter(copied_from__isnull=False).exists()
+
+
+def test_a_copy_carries_only_what_the_copier_may_read(client, knowledge, outsider, initiator):
+    """Issue 13.3 (written first, seen failing): an outsider's copy held the source's private
+    resources and challenged rules with their exemptions; the owner's copy keeps them."""
+    source = knowledge["stopped"]
+    Initiative.objects.filter(pk=source.pk).update(resources="Hemmelig pulje på 400.000 kr.")
+    RuleChallenge.objects.create(initiative=source, rule="Serviceloven § 83", exemption_needed="Fritagelse")
+
+    client.force_login(outsider)
+    client.post(reverse("results:copy", args=[source.pk]))
+    theirs = Initiative.objects.get(copied_from=source, owner=outsider)
+    assert theirs.resources == "" and not theirs.rule_challenges.exists()
+
+    client.force_login(initiator)
+    client.post(reverse("results:copy", args=[source.pk]))
+    mine = Initiative.objects.get(copied_from=source, owner=initiator)
+    assert mine.resources == "Hemmelig pulje på 400.000 kr."
+    assert list(mine.rule_challenges.values_list("rule", "exemption_needed")) == [("Serviceloven § 83", "Fritagelse")]
