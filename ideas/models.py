@@ -93,6 +93,9 @@ class Idea(models.Model):
     # SHA-256 of the status link's token. The token itself is shown once (receipt page and
     # e-mail) and never stored, so a database leak yields no working links.
     status_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The random part of the form's signed start-time token (ideas/spam.py): unique, so one
+    # shown form can make one idea, not one per post for 24 hours (issue 13.12).
+    form_nonce = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
     decline_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
     initiative = models.OneToOneField(
         "initiatives.Initiative",

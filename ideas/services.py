@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -144,9 +144,16 @@ def _tell_coordinators(*, idea: Idea) -> None:
     )
 
 
+class FormAlreadyUsed(DomainError):
+    """The shown form's start-time token has already made an idea."""
+
+
 @transaction.atomic
-def idea_submit(*, data: dict[str, Any]) -> tuple[Idea, str]:
+def idea_submit(*, data: dict[str, Any], form_nonce: str | None = None) -> tuple[Idea, str]:
     """Store a new idea and return it with its status token (shown once, stored hashed).
+
+    `form_nonce` (from the form's start-time token) can make one idea only: a second post
+    with the same shown form is refused, whatever IP it comes from.
 
     With an e-mail address the idea waits for the address to be confirmed (double opt-in)
     before it reaches the coordinators; without one it goes straight to triage."""
@@ -156,7 +163,23 @@ def idea_submit(*, data: dict[str, Any]) -> tuple[Idea, str]:
         raise DomainError(_("Skriv en titel og en beskrivelse af idéen."))
     token = secrets.token_urlsafe(32)
     status = IdeaStatus.AWAITING_CONFIRMATION if fields["email"] else IdeaStatus.RECEIVED
-    idea = Idea.objects.create(**fields, status=status, consent_at=timezone.now(), status_token_hash=token_hash(token))
+    if form_nonce and Idea.objects.filter(form_nonce=form_nonce).exists():
+        raise FormAlreadyUsed(
+            _("Formularen er allerede brugt til at sende en idé. Det du har skrevet, er bevaret – send igen.")
+        )
+    try:
+        with transaction.atomic():
+            idea = Idea.objects.create(
+                **fields,
+                status=status,
+                consent_at=timezone.now(),
+                status_token_hash=token_hash(token),
+                form_nonce=form_nonce or None,
+            )
+    except IntegrityError as error:  # the same form posted twice at the same moment
+        raise FormAlreadyUsed(
+            _("Formularen er allerede brugt til at sende en idé. Det du har skrevet, er bevaret – send igen.")
+        ) from error
     _event(idea=idea, action="submit", to_status=status)
     if fields["email"]:
         _mail(idea=idea, kind=IdeaMail.Kind.CONFIRM, status_token=token)

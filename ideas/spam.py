@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 import time
 
 from django.conf import settings
@@ -31,7 +32,18 @@ _STARTED_SALT = "ideas.form-started"
 
 
 def form_started_token(now: float | None = None) -> str:
-    return signing.dumps({"t": now if now is not None else time.time()}, salt=_STARTED_SALT)
+    """The signed time the form was shown, with a random nonce that lets it make one idea."""
+    return signing.dumps(
+        {"t": now if now is not None else time.time(), "n": secrets.token_urlsafe(16)}, salt=_STARTED_SALT
+    )
+
+
+def form_nonce(token: str) -> str | None:
+    """The nonce of a valid start-time token (checked by `fill_time_problem` first)."""
+    try:
+        return str(signing.loads(token, salt=_STARTED_SALT)["n"])[:32]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 def fill_time_problem(token: str, now: float | None = None) -> str:

@@ -98,9 +98,13 @@ def idea_create_view(request):
         response["Retry-After"] = str(spam.retry_after_seconds())
         return response
     try:
-        idea, token = services.idea_submit(data=form.cleaned_data)
+        idea, token = services.idea_submit(
+            data=form.cleaned_data, form_nonce=spam.form_nonce(request.POST.get(spam.STARTED_FIELD, ""))
+        )
     except DomainError as error:
         form.add_error(None, error.message)
+        if isinstance(error, services.FormAlreadyUsed):
+            form.restart_clock()
         return _form_page(request, form)
     # The token goes to the receipt in a short-lived signed cookie, not in the session
     # table: only its hash is ever written to the database.

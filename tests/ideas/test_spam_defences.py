@@ -185,3 +185,19 @@ def test_a_person_who_leaves_out_something_gets_a_danish_message(client, field, 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Idea.objects.exists()
+
+
+def test_one_shown_form_makes_one_idea_however_often_it_is_posted(client):
+    """Issue 13.12 (written first, seen failing): the signed start time was reusable for 24
+    hours from any IP; now the second post of the same shown form is refused, with what was
+    typed kept and a fresh form token to send again."""
+    data = valid_post(title="Første")
+    assert client.post(CREATE, data).status_code == 302
+
+    again = client.post(CREATE, {**data, "title": "Anden"})
+
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert "allerede brugt" in html and 'value="Anden"' in html
+    assert Idea.objects.count() == 1
+    assert f'value="{data[spam.STARTED_FIELD]}"' not in html  # a fresh token to send again
