@@ -1,11 +1,16 @@
-"""Request limits that apply before a body is read (issue 14.9)."""
+"""Request limits that apply before a body is read (issue 14.9); session lifetime and the
+security headers Django does not set itself (issue 13.7)."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 
 class RequestLimitsMiddleware:
@@ -45,3 +50,43 @@ def _utf8_form(body: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+_SEEN = "_seen"
+_SIGNED_IN = "_signed_in_at"
+
+
+class SessionAndHeadersMiddleware:
+    """Issue 13.7: sessions end after SESSION_IDLE_SECONDS without a request and after
+    SESSION_MAX_AGE_SECONDS in all; every response carries a Permissions-Policy that turns
+    off what the portal never uses; a page for a signed-in user is never stored by a
+    browser or proxy cache (`Cache-Control: no-store`: it may hold personal or confidential
+    data). Runs after AuthenticationMiddleware.
+
+    The idle clock is the session cookie's age (SESSION_COOKIE_AGE = the idle time): the
+    session is saved again — which renews the cookie — at most once every
+    SESSION_IDLE_RENEW_SECONDS, not on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            signed_in = session.setdefault(_SIGNED_IN, now)
+            if now - signed_in > settings.SESSION_MAX_AGE_SECONDS:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            if now - session.get(_SEEN, 0) > settings.SESSION_IDLE_RENEW_SECONDS:
+                session[_SEEN] = now  # modified: saved, and the cookie's idle clock restarts
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

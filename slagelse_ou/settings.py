@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from slagelse_ou.lib.env import env_bool, env_float, env_int, env_int_list, env_list, env_str
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Body size and encoding checked before anything reads the body (CSRF, the views).
     "slagelse_ou.middleware.RequestLimitsMiddleware",
+    "slagelse_ou.middleware.SessionAndHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -308,6 +311,28 @@ if (
     raise ImproperlyConfigured("IDEA_* settings must be positive (IDEA_MIN_FILL_SECONDS may be 0)")
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions (slagelse_ou/middleware.py): signed out after SESSION_IDLE_MINUTES without a
+# request (the cookie's age, renewed at most every 5 minutes) and SESSION_MAX_AGE_HOURS in all.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
+SESSION_IDLE_RENEW_SECONDS = min(300, SESSION_COOKIE_AGE // 4)
+SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_HOURS", 12) * 3600
+# Content-Security-Policy (Django's own): no inline script or style anywhere in the portal;
+# everything from the portal's own origin (front-end assets are vendored from npm).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # Style *attributes* only: htmx copies an element's style attribute when it settles a
+    # swap (DKFDS's scripts set some). No <style> element and no script runs inline.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
