@@ -53,7 +53,7 @@ def mail_domain() -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
 
-def one_line(subject: str) -> str:
+def one_line(subject: object) -> str:
     """A subject with every control character and line break folded into one space."""
     return " ".join(_CONTROL.sub(" ", str(subject)).split())
 
