@@ -24,7 +24,11 @@ from django.core import signing
 from django.core.cache import cache
 from redis import RedisError
 
+from slagelse_ou.lib.client_ip import client_ip
+
 logger = logging.getLogger(__name__)
+
+__all__ = ["client_ip", "form_started_token", "fill_time_problem", "rate_limit_take"]
 
 HONEYPOT_FIELD = "hjemmeside"
 STARTED_FIELD = "startet"
@@ -61,17 +65,6 @@ def fill_time_problem(token: str, now: float | None = None) -> str:
     if now - started < settings.IDEA_MIN_FILL_SECONDS:
         return "too_fast"
     return ""
-
-
-def client_ip(request) -> str:
-    """REMOTE_ADDR, or behind IDEA_PROXY_COUNT trusted proxies the address the outermost of
-    them saw (X-Forwarded-For read from the right, so a client cannot spoof it)."""
-    proxies = settings.IDEA_PROXY_COUNT
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _rate_key(ip: str, window: int) -> str:

@@ -191,7 +191,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# One client-IP rule for axes and the idea form (slagelse_ou/lib/client_ip.py).
+CLIENT_IP_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "slagelse_ou.lib.client_ip.client_ip"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 # django-guardian: no anonymous user row; public visibility is a queryset rule.
@@ -299,7 +301,6 @@ IDEA_FORM_MAX_AGE_HOURS = env_int("IDEA_FORM_MAX_AGE_HOURS", 24)
 IDEA_RATE_LIMIT = env_int("IDEA_RATE_LIMIT", 5)
 IDEA_RATE_WINDOW_SECONDS = env_int("IDEA_RATE_WINDOW_SECONDS", 3600)
 # Trusted reverse proxies in front of the portal (same variable as django-axes).
-IDEA_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # An unconfirmed e-mail's confirmation link expires, and its idea is deleted, after N days.
 IDEA_CONFIRM_DAYS = env_int("IDEA_CONFIRM_DAYS", 7)
 # Contact details on closed ideas are anonymised N days after the idea was closed.

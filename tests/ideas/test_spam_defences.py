@@ -119,7 +119,7 @@ def test_the_rate_limit_is_per_ip_address(client, settings):
 
 def test_behind_a_trusted_proxy_the_limit_follows_the_forwarded_address_that_cannot_be_spoofed(client, settings):
     settings.IDEA_RATE_LIMIT = 1
-    settings.IDEA_PROXY_COUNT = 1
+    settings.CLIENT_IP_PROXY_COUNT = 1
     # The client forges a first X-Forwarded-For entry; our proxy appends the real address.
     assert client.post(CREATE, valid_post(), HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.7").status_code == 302
 

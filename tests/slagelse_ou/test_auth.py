@@ -161,3 +161,38 @@ def test_every_page_offers_logout_as_a_form_not_a_link(client, employee):
 
     assert f'<form method="post" action="{reverse("logout")}"' in html
     assert f'href="{reverse("logout")}"' not in html
+
+
+def test_behind_the_proxy_axes_locks_the_client_not_the_proxy(client, settings, initiator):
+    """Issue 13.2 (written first, seen failing): axes ignored AXES_PROXY_COUNT, so behind the
+    reverse proxy every client had the proxy's address and one attacker locked everybody
+    out; a forged X-Forwarded-For before the trusted hop is ignored."""
+    from django.urls import reverse
+
+    settings.CLIENT_IP_PROXY_COUNT = 1
+    settings.AXES_FAILURE_LIMIT = 3
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(3):  # the attacker, at 203.0.113.9, forging a first hop
+        client.post(
+            reverse("login"),
+            {"username": initiator.username, "password": "forkert"},
+            HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
+            **proxy,
+        )
+    attacker = client.post(
+        reverse("login"),
+        {"username": initiator.username, "password": "forkert"},
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
+        **proxy,
+    )
+    assert attacker.status_code in (403, 429)
+
+    initiator.set_password("rigtig-kode-123")
+    initiator.save()
+    other = client.post(
+        reverse("login"),
+        {"username": initiator.username, "password": "rigtig-kode-123"},
+        HTTP_X_FORWARDED_FOR="192.0.2.44",
+        **proxy,
+    )
+    assert other.status_code == 302  # another client behind the same proxy signs in
