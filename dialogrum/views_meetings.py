@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -141,6 +142,8 @@ def participation(request, pk: int):
     attending = request.POST.get("attending") == "1"
     user = request.user
     if "user" in request.POST:
+        if not is_room_owner(request.user, meeting.room):
+            raise PermissionDenied  # only the room's owners sign others up (issue 13.13)
         form = ParticipantForm(request.POST)
         user = form.cleaned_data["user"] if form.is_valid() else None
     if user is not None:

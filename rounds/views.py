@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -52,7 +53,7 @@ def round_edit(request, pk: int | None = None):
 def milestone_list(request, pk: int):
     initiative = get_initiative_for_user(request.user, pk)
     if not can_view_private(request.user, initiative):
-        raise PermissionDenied
+        raise Http404  # the milestones are private: who may not see them is told nothing (issue 13.13)
     editable = can_edit(request.user, initiative)
     form = MilestoneForm(request.POST or None)
     if request.method == "POST":

@@ -47,3 +47,31 @@ def test_a_hidden_thread_takes_no_replies(client, public_thread, coordinator, co
 
     assert public_thread.posts.count() == 1
     assert "kan ikke få nye svar" in response.content.decode() or response.status_code == 404
+
+
+def test_signing_someone_else_up_for_a_meeting_is_403_for_a_non_owner(
+    client, public_room, coordinator, citizen, member
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.now() + dt.timedelta(days=2)
+    meeting = services.meeting_create(
+        room_id=public_room.pk,
+        actor=coordinator,
+        data={
+            "title": "Borgermøde",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=1),
+            "location": "Rådhuset",
+            "online_url": "",
+            "description": "",
+        },
+    )
+    client.force_login(citizen)
+
+    response = client.post(reverse("dialogrum:participation", args=[meeting.pk]), {"user": member.pk, "attending": "1"})
+
+    assert response.status_code == 403
+    assert not meeting.participations.filter(user=member).exists()
