@@ -136,7 +136,11 @@ def _tables() -> dict[str, str]:
 # One statement per kind. `p` carries the parameters so the kind's own SQL keeps its
 # placeholders in order. `s` computes the due step for every open deadline at once:
 #   before/on the deadline → the smallest configured offset ≥ days left (if any);
+#   after it, within the first overdue period → 0: the deadline day's reminder, caught up
+#     when the scan missed that day (unique per offset, so never twice);
 #   after it (overdue kinds) → −n·every for the n-th whole overdue period.
+# The manager is told only once the owner has had MANAGER_AFTER − 1 overdue reminders before
+# this one (delivery rows, not days): a manager's "reminded several times" must be true.
 # The flag CTE runs to completion even though the outer INSERT does not read it.
 SCAN_SQL = """
 WITH p AS (
@@ -154,6 +158,7 @@ s AS MATERIALIZED (
     SELECT d.*, CASE
         WHEN d.due_on >= p.today THEN
             (SELECT min(o) FROM unnest(p.offsets) AS o WHERE o >= d.due_on - p.today)
+        WHEN p.today - d.due_on < p.every AND 0 = ANY(p.offsets) THEN 0
         WHEN p.overdue AND p.today - d.due_on >= p.every THEN
             -(((p.today - d.due_on) / p.every) * p.every)
     END AS offset_days
@@ -185,6 +190,11 @@ r AS (
     ) nearest ON true
     JOIN {managers} mm ON mm.orgunit_id = nearest.id AND mm.user_id <> i.owner_id
     WHERE p.overdue AND p.to_manager AND due.offset_days <= -(p.manager_after * p.every)
+      AND (
+        SELECT count(*) FROM {delivery} x
+        WHERE x.kind = p.kind AND x.object_id = due.object_id AND x.due_on = due.due_on
+          AND x.audience IN ('owner', 'direct') AND x.offset_days < 0 AND x.offset_days > due.offset_days
+      ) >= p.manager_after - 1
 ),
 flags AS (
     INSERT INTO {flag} (kind, object_id, due_on, initiative_id, title, flagged_at)

@@ -111,8 +111,10 @@ def test_the_flag_is_resolved_when_the_deadline_is_no_longer_open(running):
 
 def test_an_approved_trial_that_never_starts_is_reminded_and_escalated(initiator, manager):
     initiative = trial(owner=initiator, day=START, status=Status.APPROVED)
-    scan(START + dt.timedelta(days=14))
+    scan(START + dt.timedelta(days=7))
+    scan(START + dt.timedelta(days=14))  # the second overdue reminder: the manager is told too
     assert set(ReminderDelivery.objects.filter(kind="opstart").values_list("offset_days", "audience")) == {
+        (-7, "owner"),
         (-14, "owner"),
         (-14, "manager"),
     }
@@ -280,3 +282,21 @@ def test_a_reviewer_is_reminded_of_the_rounds_review_deadline_when_it_comes_befo
     }
     assert set(rows.values_list("initiative_id", flat=True)) == {late.pk}  # not the early one, nor outside
     assert not rows.filter(recipient=manager).exists()
+
+
+def test_a_scan_that_missed_the_deadline_day_catches_up_the_next_day(running):
+    """Issue 14.8 (written first, seen failing): a scan that missed the due day sent nothing
+    until the deadline was a week overdue."""
+    scan(DUE + dt.timedelta(days=1))
+    assert delivered() == {(DUE, 0, "initiator"), (DUE, 0, "teammedlem")}
+    scan(DUE + dt.timedelta(days=2))
+    assert ReminderDelivery.objects.count() == 2  # caught up once, not every day
+
+
+def test_the_manager_is_told_only_after_the_owner_has_had_overdue_reminders(running):
+    """Issue 14.8 (written first, seen failing): with scans missed, the manager's "reminded
+    several times" arrived together with the owner's first overdue reminder."""
+    scan(DUE + dt.timedelta(days=14))  # the first scan after the deadline
+    assert set(ReminderDelivery.objects.values_list("audience", flat=True)) == {"owner", "team"}
+    scan(DUE + dt.timedelta(days=21))  # the owner has had one overdue reminder now
+    assert ReminderDelivery.objects.filter(audience="manager", offset_days=-21).exists()
