@@ -208,8 +208,9 @@ class TcpGate:
     """A TCP forwarder in front of PostgreSQL that a test can cut: every open connection is
     dropped and new ones are refused, as when the database's host goes away."""
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
         self.target_port = target_port
+        self.target_host = target_host
         self.port = free_port()
         self._server = socket.create_server(("127.0.0.1", self.port))
         self._open: list[socket.socket] = []
@@ -225,10 +226,17 @@ class TcpGate:
             if self._cut:
                 client.close()
                 continue
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            upstream = self._connect_upstream()
             self._open += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _connect_upstream(self) -> socket.socket:
+        if self.target_host.startswith("/"):  # PostgreSQL on a unix socket (the embedded one)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.connect(f"{self.target_host}/.s.PGSQL.{self.target_port}")
+            return sock
+        return socket.create_connection((self.target_host, self.target_port))
 
     @staticmethod
     def _pipe(source: socket.socket, sink: socket.socket) -> None:

@@ -53,7 +53,7 @@ def test_the_worker_health_check_fails_when_the_worker_cannot_reach_its_database
     # worker still answers the broker's ping (the old check stayed green), but the health
     # check, which asks the worker itself to run SELECT 1, reports it unhealthy.
     db = settings.DATABASES["default"]
-    gate = TcpGate(int(db["PORT"] or 5432))
+    gate = TcpGate(int(db["PORT"] or 5432), db["HOST"] or "127.0.0.1")
     through_gate = f"postgres://{db['USER']}@127.0.0.1:{gate.port}/{db['NAME']}"
     worker = _worker(tmp_path, "gated", DATABASE_URL=through_gate)
     try:
