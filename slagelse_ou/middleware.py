@@ -60,6 +60,14 @@ _SEEN = "_seen"
 _SIGNED_IN = "_signed_in_at"
 
 
+def session_start(sender, request, user, **kwargs) -> None:
+    """At sign-in (user_logged_in): when the session began and when it was last renewed."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[_SIGNED_IN] = now
+        request.session[_SEEN] = now
+
+
 class SessionAndHeadersMiddleware:
     """Issue 13.7: sessions end after SESSION_IDLE_SECONDS without a request and after
     SESSION_MAX_AGE_SECONDS in all; every response carries a Permissions-Policy that turns
@@ -79,11 +87,11 @@ class SessionAndHeadersMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             session = request.session
-            signed_in = session.setdefault(_SIGNED_IN, now)
+            signed_in = session.get(_SIGNED_IN, now)
             if now - signed_in > settings.SESSION_MAX_AGE_SECONDS:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            if now - session.get(_SEEN, 0) > settings.SESSION_IDLE_RENEW_SECONDS:
+            if now - session.get(_SEEN, now) > settings.SESSION_IDLE_RENEW_SECONDS:
                 session[_SEEN] = now  # modified: saved, and the cookie's idle clock restarts
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

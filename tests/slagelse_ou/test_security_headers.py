@@ -48,8 +48,21 @@ def test_a_session_ends_after_its_maximum_age(client, initiator, settings):
 
 
 def test_the_session_cookie_expires_after_the_idle_time(client, initiator, settings):
-    client.force_login(initiator)
-    response = client.get(reverse("initiatives:mine"))
+    initiator.set_password("en-god-adgangskode-1")
+    initiator.save()
+    response = client.post(reverse("login"), {"username": initiator.username, "password": "en-god-adgangskode-1"})
 
+    assert response.status_code == 302
     assert settings.SESSION_COOKIE_AGE == 3600
     assert response.cookies["sessionid"]["max-age"] == 3600
+
+
+def test_an_ordinary_page_does_not_write_the_session(client, initiator):
+    client.force_login(initiator)
+    client.get(reverse("initiatives:mine"))
+    session_key = client.session.session_key
+    from django.contrib.sessions.models import Session
+
+    before = Session.objects.get(session_key=session_key).expire_date
+    client.get(reverse("initiatives:mine"))
+    assert Session.objects.get(session_key=session_key).expire_date == before
