@@ -10,9 +10,9 @@ from slagelse_ou.admin_base import ReadOnlyAdmin
 
 
 class ResultsAdmin(ReadOnlyAdmin):
-    # Unlike the other apps' rows, these could always be deleted in the admin (kept as it
-    # was); adding and changing go through results.services.
-    deletable = True
+    # Issue 13.8: no longer deletable here either — deleting a report in the admin left its
+    # PDF on disk and wrote no audit row; what changes goes through results.services.
+    pass
 
 
 @admin.register(StatusReport)

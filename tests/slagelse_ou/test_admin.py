@@ -9,9 +9,10 @@ import pytest
 from django.contrib import admin
 
 from criteria.models import ManagerEndorsement
+from dialogrum.models import DialogEvent, Meeting, Post, PostReport, Room, Thread
 from ideas.models import Idea, PersonalDataRequest
 from initiatives.models import Initiative, Mantra, Pejlemaerke
-from results.models import GeneratedReport, StatusReport
+from results.models import Evaluation, GeneratedReport, StatusReport
 from slagelse_ou.admin_base import ReadOnlyAdmin
 from slagelse_ou.models import OrgUnitEvent
 from tests.factories import UserFactory
@@ -39,13 +40,17 @@ def test_audited_rows_cannot_be_added_changed_or_deleted_in_the_admin(superuser_
     assert not model_admin.has_delete_permission(superuser_request)
 
 
-@pytest.mark.parametrize("model", [StatusReport, GeneratedReport])
-def test_results_rows_are_read_only_but_can_still_be_deleted_as_before(superuser_request, model):
+@pytest.mark.parametrize(
+    "model", [StatusReport, GeneratedReport, Evaluation, Post, Thread, Room, Meeting, PostReport, DialogEvent]
+)
+def test_rows_the_services_own_cannot_be_edited_or_deleted_in_the_admin(superuser_request, model):
+    """Issue 13.8 (written first, seen failing): the admin could delete posts, threads, rooms,
+    meetings, evaluations, status reports and reports, and edit thread titles."""
     model_admin = admin.site._registry[model]
     assert isinstance(model_admin, ReadOnlyAdmin)
     assert not model_admin.has_add_permission(superuser_request)
     assert not model_admin.has_change_permission(superuser_request)
-    assert model_admin.has_delete_permission(superuser_request)
+    assert not model_admin.has_delete_permission(superuser_request)
 
 
 def test_read_only_admin_is_written_once_in_the_core_which_imports_no_domain_app():
