@@ -282,6 +282,8 @@ NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("NOTIFICATION_CLAIM_LEASE_SECONDS", 6
 # An outbox row whose e-mail failed this many times is parked (not retried; shown to the
 # secretariat on /sekretariat/fejlede-mails/) — slagelse_ou/outbox.py.
 OUTBOX_MAX_FAILURES = env_int("OUTBOX_MAX_FAILURES", 5)
+# The one-page PDF is kept in the cache under the hash of its HTML (results/views.py).
+ONEPAGER_CACHE_SECONDS = env_int("ONEPAGER_CACHE_SECONDS", 7 * 24 * 3600)
 # Continuous intake: applications outside any ansøgningsrunde may be submitted.
 CONTINUOUS_INTAKE = env_bool("CONTINUOUS_INTAKE", True)
 STATUS_REPORT_WEEKS = env_int("STATUS_REPORT_WEEKS", 4)

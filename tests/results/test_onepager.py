@@ -30,7 +30,9 @@ def trial(build, initiator, team_member):
 def onepager(client, initiative) -> tuple[bytes, str]:
     response = client.get(reverse("results:initiative_pdf", args=[initiative.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "private, no-store"
+    # A visitor's copy may be kept and revalidated by its ETag; a signed-in reader's never.
+    signed_in = "_auth_user_id" in client.session
+    assert response["Cache-Control"] == ("private, no-store" if signed_in else "no-cache")
     pages = pdf_pages(response.content)
     assert len(pages) == 1, "the one-pager runs over one page"
     return response.content, pages[0]
@@ -96,3 +98,27 @@ def test_a_draft_is_not_printed_for_anyone_but_its_applicants(client, draft, ini
 def test_the_detail_page_links_to_the_one_pager(client, trial):
     page = client.get(reverse("initiatives:detail", args=[trial.pk])).content.decode()
     assert reverse("results:initiative_pdf", args=[trial.pk]) in page
+
+
+def test_the_one_pager_is_rendered_once_per_content_and_answers_304_by_its_etag(client, trial, monkeypatch):
+    """Issue 13.10 (written first: there was no ETag and every request rendered a PDF)."""
+    from results import pdf, views
+
+    renders = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(views, "html_to_pdf", lambda html: renders.append(1) or real(html))
+    url = reverse("results:initiative_pdf", args=[trial.pk])
+
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and first["ETag"] == second["ETag"]
+    assert len(renders) <= 1  # the second came from the cache (none at all if an earlier run cached it)
+
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304 and not not_modified.content
+
+    lifecycle_title = "Ny titel på prøvehandlingen"
+    type(trial).objects.filter(pk=trial.pk).update(title=lifecycle_title)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
