@@ -192,6 +192,7 @@ def initiative_pdf_view(request, pk: int):
     html = report_data.initiative_onepager_html(initiative_id=pk, private=private)
     digest = hashlib.sha256(html.encode()).hexdigest()[:40]
     etag = f'"{digest}"'
+    response: HttpResponse
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
     else:
