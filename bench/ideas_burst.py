@@ -211,8 +211,16 @@ def _client(
     except threading.BrokenBarrierError:
         pass
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}"}
-    for n in numbers:
+    for i, n in enumerate(numbers):
         word = WORDS[n % len(WORDS)]
+        if i:  # one shown form makes one idea (its start token is single-use): show it again
+            try:
+                conn.request("GET", FORM_PATH, headers={"Cookie": f"csrftoken={csrf_cookie}"})
+                response = conn.getresponse()
+                started = form_fields(response.read().decode()).get("startet", "")
+            except (OSError, http.client.HTTPException) as error:
+                statuses[f"fejl: formularen: {type(error).__name__}"] += 1
+                conn.close()
         body = urlencode(
             {
                 "csrfmiddlewaretoken": token,
