@@ -147,6 +147,11 @@ def _tell_coordinators(*, idea: Idea) -> None:
 class FormAlreadyUsed(DomainError):
     """The shown form's start-time token has already made an idea."""
 
+    def __init__(self) -> None:
+        super().__init__(
+            _("Formularen er allerede brugt til at sende en idé. Det du har skrevet, er bevaret – send igen.")
+        )
+
 
 @transaction.atomic
 def idea_submit(*, data: dict[str, Any], form_nonce: str | None = None) -> tuple[Idea, str]:
@@ -164,9 +169,7 @@ def idea_submit(*, data: dict[str, Any], form_nonce: str | None = None) -> tuple
     token = secrets.token_urlsafe(32)
     status = IdeaStatus.AWAITING_CONFIRMATION if fields["email"] else IdeaStatus.RECEIVED
     if form_nonce and Idea.objects.filter(form_nonce=form_nonce).exists():
-        raise FormAlreadyUsed(
-            _("Formularen er allerede brugt til at sende en idé. Det du har skrevet, er bevaret – send igen.")
-        )
+        raise FormAlreadyUsed()
     try:
         with transaction.atomic():
             idea = Idea.objects.create(
@@ -177,9 +180,7 @@ def idea_submit(*, data: dict[str, Any], form_nonce: str | None = None) -> tuple
                 form_nonce=form_nonce or None,
             )
     except IntegrityError as error:  # the same form posted twice at the same moment
-        raise FormAlreadyUsed(
-            _("Formularen er allerede brugt til at sende en idé. Det du har skrevet, er bevaret – send igen.")
-        ) from error
+        raise FormAlreadyUsed() from error
     _event(idea=idea, action="submit", to_status=status)
     if fields["email"]:
         _mail(idea=idea, kind=IdeaMail.Kind.CONFIRM, status_token=token)
